@@ -1,0 +1,63 @@
+"""One exception family for every provider, so callers catch ProviderError and nothing else."""
+
+
+class ProviderError(Exception):
+    """Base of every error a provider client raises."""
+
+
+class AuthError(ProviderError):
+    """The service refused the credentials."""
+
+
+class ProviderConnectionError(ProviderError):
+    """The service could not be reached, dropped the connection or did not answer in time."""
+
+
+class ProviderTimeoutError(ProviderConnectionError):
+    """The service did not answer within the client's timeout."""
+
+
+class InvalidResponseError(ProviderError):
+    """The service answered with something we cannot read (not JSON, wrong shape)."""
+
+
+class InvalidInputError(ProviderError):
+    """The caller's input was refused before anything was sent."""
+
+
+class InvalidPushError(ProviderError):
+    """A pushed payload (webhook, callback) is not one the service sends."""
+
+
+class RejectedError(ProviderError):
+    """The service understood the request and refused it with a code of its own."""
+
+    def __init__(self, code: int, message: str) -> None:
+        """Keep the service's code so callers can branch on it."""
+        super().__init__(message)
+        self.code = code
+
+
+class BadRequestError(RejectedError):
+    """The service found the request malformed (Dinstar 400)."""
+
+
+class NotFoundError(RejectedError):
+    """The task, port or file named in the request does not exist (Dinstar 404)."""
+
+
+class LimitExceededError(RejectedError):
+    """A documented size limit was exceeded (Dinstar 413); `limit` names which one."""
+
+    def __init__(self, code: int, message: str, limit: str) -> None:
+        """Name the limit, since one code covers several."""
+        super().__init__(code, message)
+        self.limit = limit
+
+
+class NoPortAvailableError(RejectedError):
+    """No SIM port can send right now (Dinstar 550)."""
+
+
+class ServiceError(RejectedError):
+    """The service failed on its side (Dinstar 500, "other errors")."""
