@@ -1,5 +1,33 @@
-"""Constants shared by the SMS Gateway integration."""
+"""Constants shared by the SMS Gateway integration: keys, defaults and the event contract."""
 
+from datetime import timedelta
+import logging
 from typing import Final
 
 DOMAIN: Final = "sms_gateway"
+LOGGER = logging.getLogger(__package__)
+
+CONF_PROVIDER: Final = "provider"
+PROVIDER_DINSTAR: Final = "dinstar"
+PROVIDER_SMSLINK: Final = "smslink"
+PROVIDER_PLASGATE: Final = "plasgate"
+
+# Options
+CONF_POLL_INTERVAL: Final = "poll_interval"
+CONF_DEFAULT_PORTS: Final = "default_ports"
+CONF_DEFAULT_RECIPIENTS: Final = "default_recipients"
+CONF_BALANCE: Final = "balance"
+CONF_BALANCE_CODE: Final = "code"
+CONF_BALANCE_PATTERN: Final = "pattern"
+CONF_BALANCE_UNIT: Final = "unit"
+CONF_BALANCE_INTERVAL: Final = "interval"
+
+DEFAULT_POLL_INTERVAL: Final = 30
+DEFAULT_BALANCE_PATTERN: Final = r"(\d+(?:[.,]\d+)?)"
+DEFAULT_BALANCE_INTERVAL: Final = 360  # minutes
+SLOW_POLL_INTERVAL: Final = timedelta(minutes=5)
+
+# Bus events; their data keys are a public contract (README, DESIGN.md).
+EVENT_SMS_RECEIVED: Final = "sms_gateway_sms_received"
+EVENT_DELIVERY_REPORT: Final = "sms_gateway_delivery_report"
+EVENT_USSD_REPLY: Final = "sms_gateway_ussd_reply"
