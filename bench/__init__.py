@@ -1,0 +1,1 @@
+"""Benchmarks that run the real code against the simulators and print counts and ratios."""

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 want=$(cat .python-version)
 stamp=.venv/.installed
-if [[ -f $stamp && $stamp -nt requirements_test.txt && $stamp -nt pyproject.toml ]]; then
+if [[ -f $stamp && $stamp -nt requirements_test.txt ]]; then
   exit 0
 fi
 
@@ -51,8 +51,9 @@ else
   python=$($uv python find "$want")
 fi
 
-rm -rf .venv
-$uv venv --quiet --python "$python" .venv
+if [[ ! -x .venv/bin/python ]] || ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))'; then
+  $uv venv --quiet --clear --python "$python" .venv
+fi
 $uv pip install --quiet --python .venv/bin/python -r requirements_test.txt
 touch "$stamp"
 echo "Installed the test stack in .venv"
