@@ -61,3 +61,15 @@ class NoPortAvailableError(RejectedError):
 
 class ServiceError(RejectedError):
     """The service failed on its side (Dinstar 500, "other errors")."""
+
+
+class PortBusyError(RejectedError):
+    """The port is busy with something else, e.g. sending an SMS (Dinstar USSD 486)."""
+
+
+class PortNotRegisteredError(RejectedError):
+    """The port's SIM is not registered on a network (Dinstar USSD 503)."""
+
+
+class ApiDisabledError(ProviderError):
+    """The gateway answers, but its HTTP API is switched off (Dinstar: API not "New Version")."""

@@ -1,0 +1,188 @@
+"""Dinstar push payloads (the gateway POSTs JSON to our webhook) turned into typed events.
+
+The body comes from the network, so this is a boundary: whatever arrives, the caller gets a
+DinstarPush or an InvalidPushError, never another exception, and no error message repeats a phone
+number or a message text from the body.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+import json
+from typing import Any, Final
+
+from .dinstar_models import (
+    CallRecord,
+    DeliveryStatus,
+    DeviceStatus,
+    ExceptionInfo,
+    IncomingSms,
+    RegisterChange,
+    SmsResult,
+    UssdReply,
+)
+from .errors import InvalidPushError, InvalidResponseError
+
+_UTF8_BOM: Final = "\ufeff"
+_JSON_WHITESPACE: Final = frozenset(" \t\r\n")
+
+
+class PushKind(StrEnum):
+    """The type key of a push; exactly one is present in each payload."""
+
+    SMS = "sms"
+    SMS_RESULT = "sms_result"
+    SMS_DELIVER_STATUS = "sms_deliver_status"
+    USSD = "ussd"
+    REGISTER = "register"
+    CDR = "cdr"
+    DEVICE = "device"
+    EXCEPTION_INFO = "exception_info"
+
+
+type PushEvent = (
+    IncomingSms
+    | SmsResult
+    | DeliveryStatus
+    | UssdReply
+    | RegisterChange
+    | CallRecord
+    | DeviceStatus
+    | ExceptionInfo
+)
+
+_READERS: Final[Mapping[PushKind, Callable[[Mapping[str, Any]], PushEvent]]] = {
+    PushKind.SMS: IncomingSms.from_wire,
+    PushKind.SMS_RESULT: SmsResult.from_wire,
+    PushKind.SMS_DELIVER_STATUS: DeliveryStatus.from_wire,
+    PushKind.USSD: UssdReply.from_wire,
+    PushKind.REGISTER: RegisterChange.from_wire,
+    PushKind.CDR: CallRecord.from_wire,
+    PushKind.DEVICE: DeviceStatus.from_wire,
+    PushKind.EXCEPTION_INFO: ExceptionInfo.from_wire,
+}
+# These two carry one object; every other kind carries an array of them.
+_SINGLE_OBJECT_KINDS: Final = frozenset({PushKind.DEVICE, PushKind.EXCEPTION_INFO})
+
+
+@dataclass(frozen=True, slots=True)
+class DinstarPush:
+    """One push: which gateway sent it, what kind it is, and its events in payload order."""
+
+    sn: str
+    kind: PushKind
+    events: tuple[PushEvent, ...]
+
+
+def parse_push(body: bytes | str) -> DinstarPush:
+    """Read a push body leniently (BOM, trailing commas); refuse anything else with one error."""
+    payload = _load_json(_decode(body))
+    if not isinstance(payload, dict):
+        raise InvalidPushError(f"A Dinstar push is a JSON object, not {_json_type(payload)}")
+    sn = payload.get("sn")
+    if not isinstance(sn, str) or not sn.strip():
+        raise InvalidPushError("The Dinstar push has no gateway serial (sn)")
+    kinds = [kind for kind in PushKind if kind.value in payload]
+    if not kinds:
+        raise InvalidPushError("The Dinstar push has no known event type")
+    if len(kinds) > 1:
+        names = ", ".join(kind.value for kind in kinds)
+        raise InvalidPushError(f"The Dinstar push has more than one event type: {names}")
+    kind = kinds[0]
+    return DinstarPush(sn=sn, kind=kind, events=_read_events(kind, payload[kind.value]))
+
+
+def _decode(body: bytes | str) -> str:
+    if isinstance(body, bytes):
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidPushError("The Dinstar push is not UTF-8") from None
+    else:
+        text = body
+    return text.removeprefix(_UTF8_BOM)
+
+
+def _refuse_constant(name: str) -> Any:
+    """Refuse NaN and Infinity, which Python's json accepts but JSON does not have."""
+    raise ValueError(name)
+
+
+def _load_json(text: str) -> Any:
+    """Parse strictly, then once more without trailing commas (the firmware writes `},]`)."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        pass
+    try:
+        return json.loads(_without_trailing_commas(text), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        raise InvalidPushError("The Dinstar push is not JSON") from None
+
+
+def _without_trailing_commas(text: str) -> str:
+    """Drop commas that directly precede `]` or `}`, leaving string contents alone."""
+    kept: list[str] = []
+    in_string = False
+    escaped = False
+    end = len(text)
+    for index, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == ",":
+            after = index + 1
+            while after < end and text[after] in _JSON_WHITESPACE:
+                after += 1
+            if after < end and text[after] in "]}":
+                continue
+        kept.append(char)
+    return "".join(kept)
+
+
+def _read_events(kind: PushKind, value: Any) -> tuple[PushEvent, ...]:
+    read = _READERS[kind]
+    if kind in _SINGLE_OBJECT_KINDS:
+        if not isinstance(value, dict):
+            raise InvalidPushError(
+                f"The Dinstar {kind} push carries {_json_type(value)}, not an object"
+            )
+        items: list[Any] = [value]
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise InvalidPushError(f"The Dinstar {kind} push carries {_json_type(value)}, not an array")
+    events: list[PushEvent] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InvalidPushError(
+                f"Event {index} of the Dinstar {kind} push is {_json_type(item)}, not an object"
+            )
+        try:
+            events.append(read(item))
+        except InvalidResponseError as err:
+            raise InvalidPushError(f"Event {index} of the Dinstar {kind} push: {err}") from None
+    return tuple(events)
+
+
+def _json_type(value: Any) -> str:
+    """Name a parsed JSON value's type without showing the value."""
+    match value:
+        case None:
+            return "null"
+        case bool():
+            return "a boolean"
+        case int() | float():
+            return "a number"
+        case str():
+            return "a string"
+        case list():
+            return "an array"
+        case _:
+            return "an object"
