@@ -1,0 +1,177 @@
+"""The Dinstar simulator's control API under /_sim/ (no auth, JSON): see DESIGN.md.
+
+Tests, benchmarks and the demo read the state and steer the gateway through it.
+"""
+
+from collections.abc import Awaitable, Callable
+import json
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from simulators.dinstar_faults import INCOMING_ID_RESET, validate_fault
+
+if TYPE_CHECKING:
+    from simulators.dinstar import DinstarSimulator
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class ControlError(Exception):
+    """A control request that cannot be done (answered 400)."""
+
+
+def _ok(data: Any) -> web.Response:
+    return web.json_response(data, dumps=lambda value: json.dumps(value, ensure_ascii=False))
+
+
+async def _json_object(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json() if await request.read() else {}
+    except ValueError as err:
+        raise ControlError("body is not JSON") from err
+    if not isinstance(body, dict):
+        raise ControlError("body is not a JSON object")
+    return body
+
+
+def _port_index(sim: "DinstarSimulator", value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ControlError("port must be an integer")
+    if not 0 <= value < sim.settings.ports:
+        raise ControlError("no such port")
+    return int(value)
+
+
+def _text(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str):
+        raise ControlError(f"{key} must be a string")
+    return value
+
+
+def _optional_text(body: dict[str, Any], key: str) -> str | None:
+    return None if body.get(key) is None else _text(body, key)
+
+
+class DinstarControl:
+    """Routes /_sim/* to the simulator."""
+
+    def __init__(self, sim: "DinstarSimulator") -> None:
+        """Steer this simulator."""
+        self._sim = sim
+
+    def add_routes(self, app: web.Application) -> None:
+        """Register the control routes (before the API catch-all)."""
+        routes: list[tuple[str, str, Handler]] = [
+            ("GET", "/_sim/state", self._state),
+            ("POST", "/_sim/incoming", self._incoming),
+            ("POST", "/_sim/ports/{index}", self._port),
+            ("POST", "/_sim/faults", self._faults),
+            ("POST", "/_sim/push-url", self._push_url),
+            ("POST", "/_sim/push/{kind}", self._push),
+            ("POST", "/_sim/incoming-id-reset", self._incoming_id_reset),
+            ("POST", "/_sim/ussd-replies", self._ussd_replies),
+            ("POST", "/_sim/expire-nonces", self._expire_nonces),
+            ("POST", "/_sim/requests-reset", self._requests_reset),
+        ]
+        for method, path, handler in routes:
+            app.router.add_route(method, path, self._guarded(handler))
+
+    @staticmethod
+    def _guarded(handler: Handler) -> Handler:
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            try:
+                return await handler(request)
+            except (ControlError, ValueError, KeyError) as err:
+                message = f"unknown switch {err}" if isinstance(err, KeyError) else str(err)
+                return web.json_response({"error": message}, status=400)
+
+        return guarded
+
+    async def _state(self, _request: web.Request) -> web.StreamResponse:
+        return _ok(self._sim.snapshot())
+
+    async def _incoming(self, request: web.Request) -> web.StreamResponse:
+        body = await _json_object(request)
+        port = _port_index(self._sim, body.get("port"))
+        sender, text = _text(body, "sender"), _text(body, "text")
+        message = self._sim.inbox.receive(port, sender, text, _optional_text(body, "smsc"))
+        return _ok({"incoming_sms_id": message.incoming_sms_id})
+
+    async def _port(self, request: web.Request) -> web.StreamResponse:
+        index = request.match_info["index"]
+        if not index.isdigit():
+            raise ControlError("no such port")
+        port = self._sim.port_service.update(int(index), await _json_object(request))
+        return _ok(port.snapshot())
+
+    async def _faults(self, request: web.Request) -> web.StreamResponse:
+        body = await _json_object(request)
+        for name, value in body.items():
+            validate_fault(name, value)
+        for name, value in body.items():
+            if name == INCOMING_ID_RESET:
+                if value:
+                    self._sim.inbox.reset_ids()
+            else:
+                self._sim.faults[name] = value
+        return _ok(self._sim.faults)
+
+    async def _push_url(self, request: web.Request) -> web.StreamResponse:
+        url = _optional_text(await _json_object(request), "url")
+        self._sim.pusher.url = url
+        return _ok({"url": url})
+
+    async def _push(self, request: web.Request) -> web.StreamResponse:
+        kind = request.match_info["kind"]
+        body = await _json_object(request)
+        sim = self._sim
+        if kind == "cdr":
+            event: Any = [sim.device.add_cdr(body)]
+        elif kind == "device":
+            event = sim.device.push_device(body)
+        elif kind == "exception_info":
+            event = sim.device.push_exception(body)
+        elif kind == "register":
+            port = sim.ports[_port_index(sim, body.get("port"))]
+            status = body.get("status", "up" if port.registered else "down")
+            if status not in {"up", "down"}:
+                raise ControlError("status must be up or down")
+            sim.port_service.push_register(port, up=status == "up")
+            event = {"port": port.port, "status": status}
+        else:
+            raise ControlError("push type must be cdr, device, exception_info or register")
+        return _ok({"pushed": kind, "event": event, "push_url": sim.pusher.url})
+
+    async def _incoming_id_reset(self, _request: web.Request) -> web.StreamResponse:
+        self._sim.inbox.reset_ids()
+        return _ok({"next_incoming_sms_id": self._sim.state.next_incoming_id})
+
+    async def _ussd_replies(self, request: web.Request) -> web.StreamResponse:
+        body = await _json_object(request)
+        text = _optional_text(body, "text")
+        ussd = self._sim.ussd
+        if "port" in body:
+            port = _port_index(self._sim, body["port"])
+            if text is None:
+                ussd.port_replies.pop(port, None)
+            else:
+                ussd.port_replies[port] = text
+        elif "code" in body:
+            code = _text(body, "code")
+            if text is None:
+                ussd.code_replies.pop(code, None)
+            else:
+                ussd.code_replies[code] = text
+        else:
+            raise ControlError("give a port or a code")
+        return _ok(self._sim.snapshot()["ussd"])
+
+    async def _expire_nonces(self, _request: web.Request) -> web.StreamResponse:
+        self._sim.verifier.expire_all()
+        return _ok({"expired": self._sim.verifier.nonce_count})
+
+    async def _requests_reset(self, _request: web.Request) -> web.StreamResponse:
+        self._sim.gate.reset_counts()
+        return _ok({})
