@@ -2,8 +2,9 @@
 VENV := .venv
 BIN := $(VENV)/bin
 CONFIG_FLOW := custom_components/sms_gateway/config_flow.py
+OPTIONS_FLOW := custom_components/sms_gateway/options_flow.py
 
-.PHONY: test demo setup lint typecheck pytest bench clean
+.PHONY: test demo demo-sms setup lint typecheck pytest bench clean
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -13,7 +14,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 typecheck: setup
-	$(BIN)/mypy --strict custom_components simulators
+	$(BIN)/mypy --strict custom_components simulators demo bench
 
 pytest: setup
 	$(BIN)/pytest --cov --cov-report=term -n 2 -p no:cacheprovider
@@ -23,10 +24,22 @@ pytest: setup
 test: lint typecheck pytest
 
 bench: setup
-	$(BIN)/python -m bench.dinstar_client
+	@for script in bench/*.py; do \
+	  name=$$(basename "$$script" .py); [ "$$name" = __init__ ] && continue; \
+	  echo "== bench.$$name"; $(BIN)/python -m "bench.$$name" || exit 1; \
+	done
 
+# Home Assistant with the integration set up against a simulated 8-port Dinstar; Ctrl-C stops it.
 demo: setup
+	@bash scripts/demo_requirements.sh
 	$(BIN)/python -m demo
+
+# While `make demo` runs, in another terminal: make demo-sms FROM=+40712345678 TEXT="hello" [SIM_PORT=0]
+FROM ?= +40712345678
+TEXT ?= Hello from the SMS Gateway demo
+SIM_PORT ?= 0
+demo-sms:
+	$(BIN)/python -m demo sms --port "$(SIM_PORT)" --from "$(FROM)" --text "$(TEXT)"
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage

@@ -1,0 +1,240 @@
+"""What the integration costs inside Home Assistant, against a simulated 32-port Dinstar.
+
+Starts the simulator and an in-process Home Assistant (the test harness's, outside pytest), sets
+the gateway up, then prints:
+
+- requests the gateway receives per refresh (the simulator's own counters; must be 1);
+- state writes in a refresh where nothing changed (`state_changed` + `state_reported`; must be 0),
+  and, to show the counter counts, in one where a single port's signal changed;
+- the webhook handler's cost for 1000 SMS pushes, as a ratio to a no-op webhook registered in the
+  same Home Assistant, both posted through Home Assistant's own HTTP app.
+
+    .venv/bin/python -m bench.ha_dinstar
+"""
+
+import asyncio
+from collections.abc import AsyncIterator
+import contextlib
+import logging
+import os
+import tempfile
+import time
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from homeassistant import loader
+from homeassistant.components import webhook
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
+    EVENT_STATE_CHANGED,
+    EVENT_STATE_REPORTED,
+)
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import frame
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
+    MockConfigEntry,
+    async_test_home_assistant,
+)
+
+from custom_components.sms_gateway.const import (
+    CONF_PROVIDER,
+    DOMAIN,
+    EVENT_SMS_RECEIVED,
+    PROVIDER_DINSTAR,
+)
+from simulators.dinstar import DinstarSettings, DinstarSimulator
+from simulators.dinstar_state import IncomingSms, gateway_time
+from simulators.server import serve
+
+PORTS = 32
+PUSHES = int(os.environ.get("BENCH_PUSHES", "1000"))
+CHUNK = 100  # pushes per timed chunk; chunks of both webhooks alternate, so drift hits both
+WARM_UP = 50
+SMS_WEBHOOK_ID = "bench-sms-gateway-webhook"
+NOOP_WEBHOOK_ID = "bench-noop-webhook"
+
+
+class WriteCounter:
+    """Counts state writes: changes (`state_changed`) and same-state reports (`state_reported`)."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Listen until close()."""
+        self.changed = 0
+        self.reported = 0
+
+        @callback
+        def any_state(_data: Any) -> bool:
+            return True
+
+        @callback
+        def count_changed(_event: Event[Any]) -> None:
+            self.changed += 1
+
+        @callback
+        def count_reported(_event: Event[Any]) -> None:
+            self.reported += 1
+
+        self._unsubscribes = [
+            hass.bus.async_listen(EVENT_STATE_CHANGED, count_changed),
+            hass.bus.async_listen(EVENT_STATE_REPORTED, count_reported, event_filter=any_state),
+        ]
+
+    def close(self) -> None:
+        """Stop listening."""
+        for unsubscribe in self._unsubscribes:
+            unsubscribe()
+
+
+@contextlib.asynccontextmanager
+async def running_home_assistant() -> AsyncIterator[HomeAssistant]:
+    """Run an in-process Home Assistant with custom integrations allowed, in a throw-away dir."""
+    with tempfile.TemporaryDirectory(prefix="bench-ha-") as config_dir:
+        async with async_test_home_assistant(config_dir=config_dir) as hass:
+            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)  # let custom_components/ load
+            frame.async_setup(hass)  # as the test harness does: usage reports are logged
+            yield hass
+            await hass.async_block_till_done()
+
+
+async def set_up_gateway(hass: HomeAssistant, simulator_url: str, sn: str) -> MockConfigEntry:
+    """Add and set up the entry as the config flow would have created it."""
+    assert await async_setup_component(hass, "http", {"http": {"server_host": "127.0.0.1"}})
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Dinstar {sn}",
+        unique_id=sn,
+        data={
+            CONF_PROVIDER: PROVIDER_DINSTAR,
+            CONF_HOST: simulator_url,
+            CONF_USERNAME: "admin",
+            CONF_PASSWORD: "admin",
+            CONF_VERIFY_SSL: False,
+            CONF_WEBHOOK_ID: SMS_WEBHOOK_ID,
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def requests_per_refresh(session: aiohttp.ClientSession, url: str, entry: Any) -> int:
+    """Reset the simulator's counters, refresh once, read them back."""
+    async with session.post(f"{url}/_sim/requests-reset"):
+        pass
+    await entry.runtime_data.ports.async_refresh()
+    async with session.get(f"{url}/_sim/state") as response:
+        counts: dict[str, int] = (await response.json())["requests"]["counts"]
+    total = sum(counts.values())
+    print(f"Requests per refresh, {PORTS}-port gateway (must be 1): {total}  {counts}")
+    return total
+
+
+async def writes_per_refresh(hass: HomeAssistant, entry: Any, label: str) -> int:
+    """Count the state writes one refresh causes."""
+    counter = WriteCounter(hass)
+    try:
+        await entry.runtime_data.ports.async_refresh()
+        await hass.async_block_till_done()
+    finally:
+        counter.close()
+    print(
+        f"State writes in a refresh {label}: {counter.changed + counter.reported} "
+        f"({counter.changed} state_changed, {counter.reported} state_reported)"
+    )
+    return counter.changed + counter.reported
+
+
+def sms_push(sn: str, incoming_sms_id: int) -> dict[str, Any]:
+    """Build an `sms` push as the gateway sends it (the simulator's wire shape)."""
+    message = IncomingSms(
+        incoming_sms_id=incoming_sms_id,
+        port=incoming_sms_id % PORTS,
+        number="+40712345678",
+        smsc="+40770000053",
+        timestamp=gateway_time(),
+        text=f"Benchmark message {incoming_sms_id}",
+        imsi="226100000000001",
+    )
+    return {"sn": sn, "sms": [message.as_wire(include_imsi=True)]}
+
+
+async def post_all(
+    client: TestClient[web.Request, web.Application],
+    webhook_id: str,
+    payloads: list[dict[str, Any]],
+) -> float:
+    """POST each payload in turn; the seconds it took. Every answer must be 200."""
+    start = time.perf_counter()
+    for payload in payloads:
+        async with client.post(f"/api/webhook/{webhook_id}", json=payload) as response:
+            assert response.status == 200, response.status
+            await response.read()
+    return time.perf_counter() - start
+
+
+async def webhook_cost(hass: HomeAssistant, sn: str) -> None:
+    """Time PUSHES SMS pushes against the same number of posts to a no-op webhook."""
+
+    async def no_op(_hass: HomeAssistant, _webhook_id: str, _request: web.Request) -> None:
+        return None
+
+    webhook.async_register(
+        hass, "bench", "No-op", NOOP_WEBHOOK_ID, no_op, local_only=True, allowed_methods=["POST"]
+    )
+    received: list[Event[Any]] = []
+    unsubscribe = hass.bus.async_listen(EVENT_SMS_RECEIVED, received.append)
+    next_id = 1
+    sms_seconds = noop_seconds = 0.0
+    async with TestClient(TestServer(hass.http.app)) as client:
+        warm_up = [sms_push(sn, next_id + i) for i in range(WARM_UP)]
+        next_id += WARM_UP
+        await post_all(client, NOOP_WEBHOOK_ID, warm_up)
+        await post_all(client, SMS_WEBHOOK_ID, warm_up)
+        for _ in range(PUSHES // CHUNK):
+            chunk = [sms_push(sn, next_id + i) for i in range(CHUNK)]
+            next_id += CHUNK
+            noop_seconds += await post_all(client, NOOP_WEBHOOK_ID, chunk)
+            sms_seconds += await post_all(client, SMS_WEBHOOK_ID, chunk)
+        await hass.async_block_till_done()
+    unsubscribe()
+    webhook.async_unregister(hass, NOOP_WEBHOOK_ID)
+    pushes = PUSHES // CHUNK * CHUNK
+    print(
+        f"Webhook, {pushes} SMS pushes: {sms_seconds / noop_seconds:.2f}x a no-op webhook "
+        f"({1e6 * sms_seconds / pushes:.0f} us vs {1e6 * noop_seconds / pushes:.0f} us per "
+        f"push through HA's HTTP app); {len(received) - WARM_UP} "
+        f"{EVENT_SMS_RECEIVED} events fired"
+    )
+
+
+async def main() -> int:
+    """Run every measurement once and print it; exit status 1 when a count is not as it must be."""
+    logging.basicConfig(level=logging.ERROR)
+    sim = DinstarSimulator(DinstarSettings(ports=PORTS))
+    server = await serve(sim.create_app())
+    try:
+        async with running_home_assistant() as hass, aiohttp.ClientSession() as session:
+            entry = await set_up_gateway(hass, server.url, sim.settings.sn)
+            requests = await requests_per_refresh(session, server.url, entry)
+            idle_writes = await writes_per_refresh(hass, entry, "where nothing changed (must be 0)")
+            async with session.post(f"{server.url}/_sim/ports/3", json={"signal": 5}):
+                pass
+            await writes_per_refresh(hass, entry, "where one port's signal changed")
+            await webhook_cost(hass, sim.settings.sn)
+            await hass.config_entries.async_unload(entry.entry_id)
+            await hass.async_block_till_done()
+    finally:
+        await server.stop()
+    return 0 if requests == 1 and idle_writes == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))

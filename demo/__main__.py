@@ -1,0 +1,52 @@
+"""`python -m demo [run] [--port N]`; `python -m demo sms --from NUMBER --text TEXT [--port N]`.
+
+The first runs the demo until Ctrl-C, the second sends its gateway an SMS.
+"""
+
+import argparse
+import asyncio
+from collections.abc import Sequence
+
+from .console import say
+from .home_assistant import DemoError
+from .settings import PORT_COUNT
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the parser of the demo's commands: run (the default) and sms."""
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser("run", help="start the simulator and Home Assistant (default)")
+    run.add_argument(
+        "--port", type=int, help="Home Assistant's HTTP port (default 8123 or a free one)"
+    )
+    sms = commands.add_parser("sms", help="an incoming SMS at the running demo's gateway")
+    sms.add_argument("--from", dest="sender", default="+40712345678", help="the sender's number")
+    sms.add_argument("--text", default="Hello from the SMS Gateway demo", help="the message")
+    sms.add_argument(
+        "--port", type=int, default=0, choices=range(PORT_COUNT), help="SIM port (0-7)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the chosen command; its exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        # Imported here: `run` loads Home Assistant (seconds), which `sms` does not need.
+        if args.command == "sms":
+            from .inject import inject_sms
+
+            return asyncio.run(inject_sms(args.port, args.sender, args.text))
+        from .run import run_demo
+
+        return asyncio.run(run_demo(getattr(args, "port", None)))
+    except DemoError as err:
+        say(f"demo: {err}", error=True)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""Where the demo lives and what it is made of: paths, ports, login and the gateway layout."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+REPO_ROOT: Final = Path(__file__).resolve().parent.parent
+CONFIG_DIR: Final = REPO_ROOT / "demo" / "config"
+# What a running demo writes for `python -m demo sms` (URLs and the API token).
+RUNTIME_FILE: Final = CONFIG_DIR / "demo_runtime.json"
+INTEGRATION_SOURCE: Final = REPO_ROOT / "custom_components" / "sms_gateway"
+
+LOGIN_USERNAME: Final = "demo"
+LOGIN_PASSWORD: Final = "demo"  # noqa: S105 (the documented demo login)
+
+HOST: Final = "127.0.0.1"
+# The gateway's clock has no zone: it and Home Assistant must agree on where they are.
+TIME_ZONE: Final = "Africa/Casablanca"
+DEFAULT_HA_PORT: Final = 8123
+
+PORT_COUNT: Final = 8
+SEARCHING_PORT: Final = 6
+NO_SIM_PORT: Final = 7
+# CSQ (0-31) of the registered ports, so the dashboard shows signals from strong to weak.
+REGISTERED_SIGNALS: Final = {0: 28, 1: 23, 2: 18, 3: 14, 4: 10, 5: 6}
+# Ports that ask their operator for the balance (the simulator answers "Solde: 12.50 DH ...").
+BALANCE_CODE: Final = "*100#"
+BALANCE_UNIT: Final = "MAD"
+BALANCE_INTERVAL_MINUTES: Final = 60
+BALANCE_PORTS: Final = tuple(REGISTERED_SIGNALS)
+WELCOME_SMS: Final = ("+212600000001", "Welcome to the SMS Gateway demo!")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoEndpoints:
+    """Where the simulator and Home Assistant listen, and the webhook between them."""
+
+    simulator_url: str
+    ha_port: int
+    webhook_id: str
+
+    @property
+    def ha_url(self) -> str:
+        """Home Assistant's base URL."""
+        return f"http://{HOST}:{self.ha_port}"
+
+    @property
+    def push_url(self) -> str:
+        """The URL the gateway posts its push events to."""
+        return f"{self.ha_url}/api/webhook/{self.webhook_id}"
