@@ -18,8 +18,7 @@ typecheck: setup
 
 pytest: setup
 	$(BIN)/pytest --cov --cov-report=term -n 2 -p no:cacheprovider
-	@if [ -f $(CONFIG_FLOW) ]; then \
-	  $(BIN)/coverage report --include=$(CONFIG_FLOW) --fail-under=100; fi
+	$(BIN)/coverage report --include=$(CONFIG_FLOW),$(OPTIONS_FLOW) --fail-under=100
 
 test: lint typecheck pytest
 

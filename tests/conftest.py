@@ -3,10 +3,17 @@
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from hypothesis import HealthCheck, settings
 import pytest
 
 from simulators.dinstar import DinstarSettings, DinstarSimulator
 from simulators.server import RunningServer, serve
+
+# Property tests check behaviour, not speed: a loaded CI machine must not fail them on time.
+settings.register_profile(
+    "sms_gateway", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("sms_gateway")
 
 
 @dataclass

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
@@ -105,14 +105,22 @@ class GatewayStatus:
 
 
 class DinstarStatusCoordinator(DataUpdateCoordinator[GatewayStatus]):
-    """CPU, memory, flash and queue length change slowly: read them on a slower cadence."""
+    """CPU, memory, flash and queue length change slowly: read them on a slower cadence.
+
+    Reachability is the ports coordinator's to report: when the gateway goes away this one turns
+    unavailable with it, without a second log line, and reads again as soon as it is back.
+    """
 
     config_entry: DinstarConfigEntry
 
     def __init__(
-        self, hass: HomeAssistant, entry: DinstarConfigEntry, client: DinstarClient
+        self,
+        hass: HomeAssistant,
+        entry: DinstarConfigEntry,
+        client: DinstarClient,
+        ports: DinstarPortsCoordinator,
     ) -> None:
-        """Poll every few minutes."""
+        """Poll every few minutes, and follow the ports coordinator's reachability."""
         super().__init__(
             hass,
             LOGGER,
@@ -122,8 +130,23 @@ class DinstarStatusCoordinator(DataUpdateCoordinator[GatewayStatus]):
             always_update=False,
         )
         self.client = client
+        self.ports = ports
+
+    @callback
+    def follow_ports(self) -> None:
+        """Mirror the gateway being lost or back, as the ports coordinator found it."""
+        if self.ports.last_update_success == self.last_update_success:
+            return
+        self.last_update_success = self.ports.last_update_success
+        self.async_update_listeners()
+        if self.last_update_success:
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_request_refresh(), f"{DOMAIN} status after reconnect"
+            )
 
     async def _async_update_data(self) -> GatewayStatus:
+        if not self.ports.last_update_success:
+            raise UpdateFailed(translation_domain=DOMAIN, translation_key="gateway_unreachable")
         stats = await _guarded(self.client.get_status)
         queue = await _guarded(self.client.query_sms_in_queue)
         return GatewayStatus(stats=stats, sms_in_queue=queue)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.const import CONF_HOST
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 
 from .const import DOMAIN
-from .coordinator import DinstarConfigEntry
+from .coordinator import DinstarConfigEntry, DinstarPortsCoordinator
+from .providers.dinstar_models import PortInfo
 
 
 def gateway_device_info(entry: DinstarConfigEntry) -> DeviceInfo:
@@ -47,10 +49,11 @@ class DinstarEntity[CoordinatorT: DataUpdateCoordinator[Any]](CoordinatorEntity[
         self._attr_device_info = gateway_device_info(entry)
 
 
-class DinstarPortEntity[CoordinatorT: DataUpdateCoordinator[Any]](CoordinatorEntity[CoordinatorT]):
+class DinstarPortEntity[CoordinatorT: DinstarPortsCoordinator](CoordinatorEntity[CoordinatorT]):
     """An entity of one SIM port's device."""
 
     _attr_has_entity_name = True
+    _last_seen: tuple[bool, PortInfo | None] | None = None
 
     def __init__(
         self,
@@ -72,3 +75,24 @@ class DinstarPortEntity[CoordinatorT: DataUpdateCoordinator[Any]](CoordinatorEnt
             model="SIM port",
             via_device=(DOMAIN, serial),
         )
+
+    async def async_added_to_hass(self) -> None:
+        """Remember what the first state was written from."""
+        await super().async_added_to_hass()
+        self._last_seen = self._seen()
+
+    def _seen(self) -> tuple[bool, PortInfo | None]:
+        return (self.coordinator.last_update_success, self.coordinator.data.get(self.port))
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write only when this port or the gateway's reachability changed.
+
+        The coordinator tells every listener when any port changes; without this a signal change
+        on one port would rewrite the state of every entity of every port.
+        """
+        seen = self._seen()
+        if seen == self._last_seen:
+            return
+        self._last_seen = seen
+        super()._handle_coordinator_update()

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .balance import BalanceManager
 from .coordinator import DinstarPortsCoordinator, DinstarStatusCoordinator
+from .inbox import DinstarInbox
 from .providers.dinstar import DinstarClient
+from .sending import SendTracker
+from .ussd import UssdManager
 
 
 @dataclass(kw_only=True)
@@ -16,3 +20,7 @@ class DinstarRuntimeData:
     serial: str
     ports: DinstarPortsCoordinator
     status: DinstarStatusCoordinator
+    sends: SendTracker
+    inbox: DinstarInbox
+    ussd: UssdManager
+    balance: BalanceManager

@@ -1,9 +1,10 @@
-"""Sensors: per port signal, registration, network and SIM identity; gateway load figures."""
+"""Sensors: per port signal, registration, network, SIM, balance, USSD reply; gateway load."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -15,11 +16,15 @@ from homeassistant.const import (
     PERCENTAGE,
     SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
     EntityCategory,
+    Platform,
     UnitOfInformation,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.generated.currencies import ACTIVE_CURRENCIES
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import DOMAIN
 from .coordinator import (
     DinstarConfigEntry,
     DinstarPortsCoordinator,
@@ -136,6 +141,16 @@ PORT_SENSORS: tuple[PortSensorDescription, ...] = (
     ),
 )
 
+# Fed by the USSD and balance managers, not by the port poll.
+BALANCE = SensorEntityDescription(
+    key="balance",
+    translation_key="balance",
+    state_class=SensorStateClass.TOTAL,
+    suggested_display_precision=2,
+)
+LAST_USSD_REPLY = SensorEntityDescription(key="last_ussd_reply", translation_key="last_ussd_reply")
+STATE_LENGTH_LIMIT = 255
+
 GATEWAY_SENSORS: tuple[GatewaySensorDescription, ...] = (
     GatewaySensorDescription(
         key="cpu_used",
@@ -187,6 +202,28 @@ async def async_setup_entry(
         for port in runtime.ports.data
         for description in PORT_SENSORS
     )
+    async_add_entities(
+        DinstarUssdReplySensor(entry, runtime.ports, LAST_USSD_REPLY, port)
+        for port in runtime.ports.data
+    )
+    async_add_entities(
+        DinstarBalanceSensor(entry, runtime.ports, BALANCE, port)
+        for port in runtime.ports.data
+        if port in runtime.balance.settings
+    )
+    _remove_unconfigured_balances(hass, entry)
+
+
+def _remove_unconfigured_balances(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+    """Remove the balance sensor of a port whose code was cleared: it exists only with a code."""
+    runtime = entry.runtime_data
+    registry = er.async_get(hass)
+    for port in runtime.ports.data:
+        if port in runtime.balance.settings:
+            continue
+        unique_id = f"{runtime.serial}_port_{port}_{BALANCE.key}"
+        if entity_id := registry.async_get_entity_id(Platform.SENSOR, DOMAIN, unique_id):
+            registry.async_remove(entity_id)
 
 
 class DinstarGatewaySensor(DinstarEntity[DinstarStatusCoordinator], SensorEntity):
@@ -210,3 +247,98 @@ class DinstarPortSensor(DinstarPortEntity[DinstarPortsCoordinator], SensorEntity
         """Read the field from the last poll or push."""
         info = self.coordinator.data.get(self.port)
         return None if info is None else self.entity_description.value_fn(info)
+
+
+class DinstarManagedPortSensor(DinstarPortEntity[DinstarPortsCoordinator], SensorEntity):
+    """A port sensor fed by a manager; the port poll only says whether the gateway answers."""
+
+    _was_available: bool | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Remember the availability the first state was written with."""
+        await super().async_added_to_hass()
+        self._was_available = self.available
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write only when the gateway is lost or back: a poll does not change this sensor."""
+        if self.available != self._was_available:
+            self._was_available = self.available
+            self.async_write_ha_state()
+
+
+class DinstarBalanceSensor(DinstarManagedPortSensor):
+    """The port's SIM balance; unknown when the reply held no amount (the reply is kept)."""
+
+    def __init__(
+        self,
+        entry: DinstarConfigEntry,
+        coordinator: DinstarPortsCoordinator,
+        description: SensorEntityDescription,
+        port: int,
+    ) -> None:
+        """Take the unit from the options; an ISO 4217 code makes it a monetary sensor."""
+        super().__init__(entry, coordinator, description, port)
+        self._balance = entry.runtime_data.balance
+        unit = self._balance.settings[port].unit
+        if unit is not None and unit.upper() in ACTIVE_CURRENCIES:
+            self._attr_device_class = SensorDeviceClass.MONETARY
+            unit = unit.upper()
+        self._attr_native_unit_of_measurement = unit
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the port's readings."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self._balance.listeners.async_add(self.port, self.async_write_ha_state)
+        )
+
+    @property
+    def native_value(self) -> float | None:
+        """The amount of the last reading."""
+        reading = self._balance.readings.get(self.port)
+        return None if reading is None else reading.value
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """The operator's words, so an amount the pattern missed can still be read."""
+        reading = self._balance.readings.get(self.port)
+        return None if reading is None else {"reply": reading.reply}
+
+
+class DinstarUssdReplySensor(DinstarManagedPortSensor):
+    """The last USSD reply on the port, whoever asked; the whole text is an attribute."""
+
+    def __init__(
+        self,
+        entry: DinstarConfigEntry,
+        coordinator: DinstarPortsCoordinator,
+        description: SensorEntityDescription,
+        port: int,
+    ) -> None:
+        """Read the port's replies from the USSD manager."""
+        super().__init__(entry, coordinator, description, port)
+        self._ussd = entry.runtime_data.ussd
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the port's replies."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._ussd.listeners.async_add(self.port, self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> str | None:
+        """The reply on one line, cut to what a state can hold."""
+        reply = self._ussd.replies.get(self.port)
+        return None if reply is None else " ".join(reply.text.split())[:STATE_LENGTH_LIMIT]
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """The whole reply, the code that asked for it (None if unsolicited) and when it came."""
+        reply = self._ussd.replies.get(self.port)
+        if reply is None:
+            return None
+        return {
+            "text": reply.text,
+            "code": reply.code,
+            "received_at": reply.received_at.isoformat(),
+        }

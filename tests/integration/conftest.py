@@ -3,12 +3,6 @@
 from collections.abc import AsyncIterator, Iterator
 from unittest.mock import PropertyMock, patch
 
-import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
-from syrupy.assertion import SnapshotAssertion
-
-from custom_components.sms_gateway.const import CONF_PROVIDER, DOMAIN, PROVIDER_DINSTAR
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -18,6 +12,13 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.sms_gateway import PLATFORMS
+from custom_components.sms_gateway.const import CONF_PROVIDER, DOMAIN, PROVIDER_DINSTAR
 from tests.conftest import RunningDinstar
 
 SERIAL = "da00-0030-1901-2817"
@@ -57,18 +58,18 @@ def platforms() -> list[Platform] | None:
 async def init_integration(
     hass: HomeAssistant, dinstar_entry: MockConfigEntry, platforms: list[Platform] | None
 ) -> AsyncIterator[MockConfigEntry]:
-    """The gateway set up in Home Assistant, unloaded after the test."""
+    """The gateway set up in Home Assistant, unloaded after the test.
+
+    A restricted platform list stays patched until the unload, which must unload the same list.
+    """
     dinstar_entry.add_to_hass(hass)
-    if platforms is None:
+    with patch("custom_components.sms_gateway.PLATFORMS", platforms or PLATFORMS):
         assert await hass.config_entries.async_setup(dinstar_entry.entry_id)
-    else:
-        with patch("custom_components.sms_gateway.PLATFORMS", platforms):
-            assert await hass.config_entries.async_setup(dinstar_entry.entry_id)
-    await hass.async_block_till_done()
-    yield dinstar_entry
-    if dinstar_entry.state.recoverable:
-        await hass.config_entries.async_unload(dinstar_entry.entry_id)
         await hass.async_block_till_done()
+        yield dinstar_entry
+        if dinstar_entry.state.recoverable:
+            await hass.config_entries.async_unload(dinstar_entry.entry_id)
+            await hass.async_block_till_done()
 
 
 @pytest.fixture

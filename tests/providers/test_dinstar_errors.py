@@ -6,8 +6,9 @@ import aiohttp
 from aiohttp import web
 import pytest
 
-from custom_components.sms_gateway.providers.dinstar import DinstarClient, loads_lenient
+from custom_components.sms_gateway.providers.dinstar import DinstarClient
 from custom_components.sms_gateway.providers.dinstar_models import SmsRecipient
+from custom_components.sms_gateway.providers.dinstar_transport import reply_json
 from custom_components.sms_gateway.providers.errors import (
     ApiDisabledError,
     BadRequestError,
@@ -53,7 +54,7 @@ async def test_413_more_than_32_numbers_in_a_query(client: DinstarClient) -> Non
     # The public query methods split long lists; drive one raw request past the limit.
     numbers = [f"0700{i:06d}" for i in range(33)]
     with pytest.raises(LimitExceededError) as caught:
-        await client._call(
+        await client._transport.call(
             "POST", "/api/query_sms_deliver_status", body={"number": numbers}, limit="numbers"
         )
     assert (caught.value.code, caught.value.limit) == (413, "numbers")
@@ -175,12 +176,12 @@ async def test_unexpected_code_is_a_rejection(
 
 
 def test_lenient_json() -> None:
-    assert loads_lenient(b'{"sms":[{"a":1},],"read":1,}') == {"sms": [{"a": 1}], "read": 1}
-    assert loads_lenient('\ufeff{"a": [1, 2 , ] }'.encode()) == {"a": [1, 2]}
+    assert reply_json(b'{"sms":[{"a":1},],"read":1,}') == {"sms": [{"a": 1}], "read": 1}
+    assert reply_json('\ufeff{"a": [1, 2 , ] }'.encode()) == {"a": [1, 2]}
     with pytest.raises(InvalidResponseError):
-        loads_lenient(b'{"input_type":"2,"frame_id":750}')
+        reply_json(b'{"input_type":"2,"frame_id":750}')
     with pytest.raises(InvalidResponseError):
-        loads_lenient(b"[" * 100000)
+        reply_json(b"[" * 100000)
 
 
 async def test_errors_never_show_numbers_or_password(

@@ -8,7 +8,6 @@ number or a message text from the body.
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-import json
 from typing import Any, Final
 
 from .dinstar_models import (
@@ -22,9 +21,7 @@ from .dinstar_models import (
     UssdReply,
 )
 from .errors import InvalidPushError, InvalidResponseError
-
-_UTF8_BOM: Final = "\ufeff"
-_JSON_WHITESPACE: Final = frozenset(" \t\r\n")
+from .lenient_json import NotJsonError, loads_lenient
 
 
 class PushKind(StrEnum):
@@ -98,52 +95,15 @@ def _decode(body: bytes | str) -> str:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidPushError("The Dinstar push is not UTF-8") from None
-    else:
-        text = body
-    return text.removeprefix(_UTF8_BOM)
-
-
-def _refuse_constant(name: str) -> Any:
-    """Refuse NaN and Infinity, which Python's json accepts but JSON does not have."""
-    raise ValueError(name)
+        return text
+    return body
 
 
 def _load_json(text: str) -> Any:
-    """Parse strictly, then once more without trailing commas (the firmware writes `},]`)."""
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):
-        pass
-    try:
-        return json.loads(_without_trailing_commas(text), parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):
+        return loads_lenient(text)
+    except NotJsonError:
         raise InvalidPushError("The Dinstar push is not JSON") from None
-
-
-def _without_trailing_commas(text: str) -> str:
-    """Drop commas that directly precede `]` or `}`, leaving string contents alone."""
-    kept: list[str] = []
-    in_string = False
-    escaped = False
-    end = len(text)
-    for index, char in enumerate(text):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char == ",":
-            after = index + 1
-            while after < end and text[after] in _JSON_WHITESPACE:
-                after += 1
-            if after < end and text[after] in "]}":
-                continue
-        kept.append(char)
-    return "".join(kept)
 
 
 def _read_events(kind: PushKind, value: Any) -> tuple[PushEvent, ...]:

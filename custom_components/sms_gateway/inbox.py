@@ -1,0 +1,238 @@
+"""Incoming SMS: pushed or polled, each announced exactly once, none lost while we were away.
+
+Pushes are fast but may be off, lost or repeated; the catch-up reads the gateway's inbox after
+the stored cursor at start-up and on the slow poll, always with flag=all (flag=unread would mark
+messages read on the gateway). Both paths go through one memory (store.py), so what one of them
+announced the other stays silent about.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Final, Literal
+
+from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN, EVENT_SMS_RECEIVED, LOGGER, PROVIDER_DINSTAR, SLOW_POLL_INTERVAL
+from .coordinator import DinstarConfigEntry
+from .entity import port_identifier
+from .providers.dinstar import DinstarClient
+from .providers.dinstar_models import InboxFlag, IncomingSms
+from .providers.errors import ProviderError
+from .providers.text import mask_number
+from .store import InboxMemory, InboxStore
+from .webhook import push_url
+
+MAX_PAGES: Final = 50
+"""A bound on one catch-up; what is left is read on the next one."""
+
+ISSUE_PUSH_NOT_CONFIGURED: Final = "push_not_configured"
+
+
+type MessageSource = Literal["push", "poll"]
+"""How a message reached us (for the debug log)."""
+
+
+def incoming_sms_signal(entry_id: str, port: int) -> str:
+    """Dispatcher signal that tells one port's event entity about a new SMS."""
+    return f"{DOMAIN}_{entry_id}_incoming_sms_{port}"
+
+
+def push_issue_id(entry_id: str) -> str:
+    """One repair issue per entry."""
+    return f"{ISSUE_PUSH_NOT_CONFIGURED}_{entry_id}"
+
+
+class DinstarInbox:
+    """The incoming SMS of one gateway."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: DinstarConfigEntry,
+        client: DinstarClient,
+        store: InboxStore,
+    ) -> None:
+        """Nothing is read until async_load and async_start."""
+        self._hass = hass
+        self._entry = entry
+        self._client = client
+        self._store = store
+        self._memory = InboxMemory(serial="")
+        self._lock = asyncio.Lock()
+        self._unreachable = False
+        self.last_push: datetime | None = None
+        """When this entry last received a push since set-up (None: never)."""
+
+    async def async_load(self, serial: str) -> None:
+        """Load the memory before any push can arrive."""
+        self._memory = await self._store.async_load(serial)
+
+    async def async_start(self) -> None:
+        """Announce what arrived while we were away, then look again on every slow poll."""
+        await self._catch_up(at_start=True)
+        self._entry.async_on_unload(
+            async_track_time_interval(
+                self._hass,
+                self._on_slow_poll,
+                SLOW_POLL_INTERVAL,
+                name=f"{DOMAIN} inbox catch-up",
+                cancel_on_shutdown=True,
+            )
+        )
+
+    async def async_stop(self) -> None:
+        """Write the memory now and withdraw the repair (the poll timer goes with the entry)."""
+        ir.async_delete_issue(self._hass, DOMAIN, push_issue_id(self._entry.entry_id))
+        await self._store.async_flush(self._memory)
+
+    @callback
+    def _on_slow_poll(self, _now: datetime) -> None:
+        self._entry.async_create_background_task(
+            self._hass, self.catch_up(), name=f"{DOMAIN} inbox catch-up"
+        )
+
+    async def catch_up(self) -> int:
+        """Read the inbox after the cursor and announce what is new; return how many."""
+        return await self._catch_up(at_start=False)
+
+    async def _catch_up(self, *, at_start: bool) -> int:
+        async with self._lock:
+            try:
+                fresh = await self._read_new()
+            except ProviderError as err:
+                if not self._unreachable:
+                    self._unreachable = True
+                    LOGGER.warning("Could not read the gateway's inbox: %s", err)
+                return 0
+            if self._unreachable:
+                self._unreachable = False
+                LOGGER.info("Reading the gateway's inbox works again")
+            self._announce(fresh, "poll")
+            self._store.schedule_save(self._memory)
+        if fresh and not at_start and self.last_push is None:
+            self._raise_push_issue()
+        return len(fresh)
+
+    async def _read_new(self) -> list[IncomingSms]:
+        memory = self._memory
+        if not memory.started:
+            skipped = memory.adopt(await self._read_after(0))
+            LOGGER.debug("First look at the inbox: %s earlier SMS left unannounced", skipped)
+            return []
+        cursor = memory.cursor or 0
+        # Ask from just before the cursor: the newest known message must come back unchanged.
+        start = max(cursor - 1, 0)
+        messages = await self._read_after(start, known=cursor)
+        if cursor and not any(
+            sms.incoming_sms_id == cursor and memory.is_duplicate(sms) for sms in messages
+        ):
+            everything = messages if start == 0 else await self._read_after(0)
+            return memory.reconcile(everything)
+        ordered = sorted(messages, key=lambda sms: sms.incoming_sms_id)
+        return [sms for sms in ordered if memory.accept(sms)]
+
+    async def _read_after(self, after: int, known: int = 0) -> list[IncomingSms]:
+        """Every message after an id, page by page until a page brings nothing beyond `known`.
+
+        An idle poll costs one request: its page holds only the known newest message.
+        """
+        found: list[IncomingSms] = []
+        for _ in range(MAX_PAGES):
+            page = await self._client.query_incoming_sms(after_id=after, flag=InboxFlag.ALL)
+            newer = [sms for sms in page.messages if sms.incoming_sms_id > after]
+            found.extend(newer)
+            newest = max((sms.incoming_sms_id for sms in newer), default=after)
+            if newest <= known or not newer:
+                break
+            after = newest
+        return found
+
+    @callback
+    def handle(self, messages: Iterable[IncomingSms], source: MessageSource) -> int:
+        """Announce the messages not seen before; return how many."""
+        ordered = sorted(messages, key=lambda sms: sms.incoming_sms_id)
+        fresh = [sms for sms in ordered if self._memory.accept(sms)]
+        self._announce(fresh, source)
+        if fresh:
+            self._store.schedule_save(self._memory)
+        return len(fresh)
+
+    @callback
+    def note_push(self) -> None:
+        """Record that this gateway pushes: the repair about pushes is moot."""
+        self.last_push = dt_util.utcnow()
+        ir.async_delete_issue(self._hass, DOMAIN, push_issue_id(self._entry.entry_id))
+
+    def _announce(self, messages: list[IncomingSms], source: MessageSource) -> None:
+        for sms in messages:
+            LOGGER.debug(
+                "SMS %s on port %s from %s (%s)",
+                sms.incoming_sms_id,
+                sms.port,
+                mask_number(sms.sender or ""),
+                source,
+            )
+            data = self._event_data(sms)
+            self._hass.bus.async_fire(EVENT_SMS_RECEIVED, data)
+            async_dispatcher_send(
+                self._hass, incoming_sms_signal(self._entry.entry_id, sms.port), data
+            )
+
+    def _event_data(self, sms: IncomingSms) -> dict[str, Any]:
+        """Build the documented event keys; the optional ones only when known."""
+        time_zone = dt_util.get_default_time_zone()
+        received = (
+            sms.timestamp.replace(tzinfo=time_zone)  # the gateway's clock is local, zoneless
+            if sms.timestamp is not None
+            else dt_util.now()
+        )
+        data: dict[str, Any] = {
+            "entry_id": self._entry.entry_id,
+            "provider": PROVIDER_DINSTAR,
+            "sender": sms.sender,
+            "text": sms.text,
+            "received_at": received.isoformat(),
+            "port": sms.port,
+            "message_id": sms.incoming_sms_id,
+        }
+        info = (self._entry.runtime_data.ports.data or {}).get(sms.port)
+        known = {
+            "imsi": sms.imsi,
+            "smsc": sms.smsc,
+            "receiver": info.number.strip() if info is not None and info.number else None,
+            "device_id": self._port_device_id(sms.port),
+        }
+        data.update({key: value for key, value in known.items() if value})
+        return data
+
+    def _port_device_id(self, port: int) -> str | None:
+        device = dr.async_get(self._hass).async_get_device(
+            identifiers={port_identifier(self._memory.serial, port)}
+        )
+        return device.id if device is not None else None
+
+    def _raise_push_issue(self) -> None:
+        """SMS arrive only by polling: point the user at the gateway's Push URL setting."""
+        webhook_id: str | None = self._entry.data.get(CONF_WEBHOOK_ID)
+        if not webhook_id:
+            return
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            push_issue_id(self._entry.entry_id),
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_PUSH_NOT_CONFIGURED,
+            translation_placeholders={
+                "webhook_url": push_url(self._hass, webhook_id),
+                "gateway": self._entry.title,
+            },
+        )

@@ -1,0 +1,96 @@
+"""One message to any number of recipients, in requests of 128 with one user_id each.
+
+A later failure must not hide what the earlier requests already queued, so the outcome is told
+per recipient rather than as one exception.
+"""
+
+from collections.abc import Iterable, Sequence
+import itertools
+from typing import Final, Protocol
+
+from .dinstar_checks import check_ports, check_user_id, chunks, normalise_numbers
+from .dinstar_models import (
+    RecipientOutcome,
+    RecipientState,
+    SendOutcome,
+    SendReceipt,
+    SmsRecipient,
+)
+from .errors import InvalidInputError, ProviderConnectionError, ProviderError
+from .text import Encoding, plan_text
+
+MAX_RECIPIENTS_PER_SEND: Final = 128
+
+
+class SendSms(Protocol):
+    """The client's send_sms: queue one request as given."""
+
+    async def __call__(
+        self,
+        text: str,
+        recipients: Sequence[SmsRecipient | str],
+        *,
+        ports: Iterable[int] | None = None,
+        encoding: Encoding | None = None,
+        request_status_report: bool | None = None,
+    ) -> SendReceipt:
+        """Send one request."""
+
+
+async def send_in_batches(
+    send_sms: SendSms,
+    recipients: Iterable[str],
+    text: str,
+    *,
+    ports: Iterable[int] | None,
+    encoding: Encoding | None,
+    request_status_report: bool,
+    first_user_id: int,
+) -> SendOutcome:
+    """Check everything, then send; the first request's error is raised, later ones reported."""
+    plan = plan_text(text, encoding)
+    numbers = list(dict.fromkeys(normalise_numbers(recipients)))
+    if not numbers:
+        raise InvalidInputError("There are no recipients")
+    if check_user_id(first_user_id) is None:
+        raise InvalidInputError("first_user_id is required")
+    port_list = check_ports(ports)
+    outcomes: list[RecipientOutcome] = []
+    failure: ProviderError | None = None
+    user_ids = itertools.count(first_user_id)
+    for chunk in chunks(numbers, MAX_RECIPIENTS_PER_SEND):
+        batch = [(number, next(user_ids)) for number in chunk]
+        state, task_id = RecipientState.SKIPPED, None
+        if failure is None:
+            try:
+                receipt = await send_sms(
+                    text,
+                    [SmsRecipient(number, user_id) for number, user_id in batch],
+                    ports=port_list,
+                    encoding=plan.encoding,
+                    request_status_report=request_status_report,
+                )
+            except ProviderError as err:
+                if not outcomes:
+                    raise
+                failure = err
+                state = (
+                    RecipientState.UNCERTAIN
+                    if isinstance(err, ProviderConnectionError)
+                    else RecipientState.REJECTED
+                )
+            else:
+                state, task_id = RecipientState.QUEUED, receipt.task_id
+        outcomes.extend(
+            RecipientOutcome(
+                number=number,
+                user_id=user_id,
+                task_id=task_id,
+                segments=plan.segments,
+                encoding=plan.encoding,
+                state=state,
+                error=None if state is RecipientState.QUEUED else failure,
+            )
+            for number, user_id in batch
+        )
+    return SendOutcome(plan=plan, recipients=tuple(outcomes))

@@ -1,0 +1,206 @@
+"""The sms_gateway.* actions: send SMS, send USSD, refresh balances (registered in async_setup)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Final, cast
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_DEVICE_ID
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+import voluptuous as vol
+
+from .const import DOMAIN
+from .coordinator import DinstarConfigEntry
+from .entity import port_identifier
+from .errors import translate_errors
+from .providers.dinstar import MAX_PORT
+from .sending import DEFAULT_WAIT, ENCODING_CHOICES, ENCODING_NAMES, MAX_WAIT, TrackedSms
+
+SERVICE_SEND_SMS: Final = "send_sms"
+SERVICE_SEND_USSD: Final = "send_ussd"
+SERVICE_REFRESH_BALANCE: Final = "refresh_balance"
+
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_RECIPIENTS: Final = "recipients"
+ATTR_MESSAGE: Final = "message"
+ATTR_PORTS: Final = "ports"
+ATTR_ENCODING: Final = "encoding"
+ATTR_SENDER: Final = "sender"
+ATTR_DELIVERY_REPORT: Final = "delivery_report"
+ATTR_WAIT: Final = "wait"
+ATTR_TIMEOUT: Final = "timeout"
+ATTR_CODE: Final = "code"
+
+SEND_OPTIONS: Final[dict[vol.Marker, Any]] = {
+    vol.Optional(ATTR_PORTS): vol.All(
+        cv.ensure_list, [vol.All(vol.Coerce(int), vol.Range(min=0, max=MAX_PORT))]
+    ),
+    vol.Optional(ATTR_ENCODING, default="auto"): vol.In(list(ENCODING_CHOICES)),
+    vol.Optional(ATTR_DELIVERY_REPORT, default=True): cv.boolean,
+}
+"""The send options shared by the action and the notify services' `data`."""
+
+SEND_SMS_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Required(ATTR_RECIPIENTS): vol.All(cv.ensure_list, [cv.string]),
+        vol.Required(ATTR_MESSAGE): cv.string,
+        vol.Optional(ATTR_SENDER): cv.string,
+        vol.Optional(ATTR_WAIT, default=False): cv.boolean,
+        vol.Optional(ATTR_TIMEOUT, default=DEFAULT_WAIT): vol.All(
+            vol.Coerce(float), vol.Range(min=1, max=MAX_WAIT)
+        ),
+        **SEND_OPTIONS,
+    }
+)
+SEND_USSD_SCHEMA: Final = vol.Schema(
+    {vol.Required(ATTR_DEVICE_ID): cv.string, vol.Required(ATTR_CODE): cv.string}
+)
+REFRESH_BALANCE_SCHEMA: Final = vol.All(
+    vol.Schema(
+        {
+            vol.Exclusive(ATTR_DEVICE_ID, "target"): cv.string,
+            vol.Exclusive(ATTR_CONFIG_ENTRY_ID, "target"): cv.string,
+        }
+    ),
+    cv.has_at_least_one_key(ATTR_DEVICE_ID, ATTR_CONFIG_ENTRY_ID),
+)
+
+
+def loaded_entry(hass: HomeAssistant, entry_id: str) -> DinstarConfigEntry:
+    """Return the running entry an action names; a missing or stopped one is the caller's fault."""
+    entry = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="entry_not_found",
+            translation_placeholders={"entry_id": entry_id},
+        )
+    if entry.state is not ConfigEntryState.LOADED:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="entry_not_loaded",
+            translation_placeholders={"title": entry.title},
+        )
+    return cast("DinstarConfigEntry", entry)
+
+
+def port_target(hass: HomeAssistant, device_id: str) -> tuple[DinstarConfigEntry, int]:
+    """Return the entry and the wire port number of a port device."""
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="device_not_found",
+            translation_placeholders={"device_id": device_id},
+        )
+    for entry_id in device.config_entries:
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if entry is None or entry.domain != DOMAIN:
+            continue
+        loaded = loaded_entry(hass, entry_id)
+        serial = loaded.runtime_data.serial
+        for port in loaded.runtime_data.ports.data:
+            if port_identifier(serial, port) in device.identifiers:
+                return loaded, port
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="not_a_port",
+        translation_placeholders={"device": device.name_by_user or device.name or device_id},
+    )
+
+
+def _recipient_response(sms: TrackedSms) -> dict[str, Any]:
+    return {
+        "number": sms.number,
+        "user_id": sms.user_id,
+        "port": sms.port,
+        "status": sms.status,
+        "segments": sms.segments,
+        "encoding": ENCODING_NAMES[sms.encoding],
+    }
+
+
+@translate_errors
+async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
+    """Send to every recipient once; with wait, report what became of each (bounded)."""
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    if ATTR_SENDER in call.data:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="sender_not_supported"
+        )
+    sends = entry.runtime_data.sends
+    sent = await sends.async_send(
+        call.data[ATTR_RECIPIENTS],
+        call.data[ATTR_MESSAGE],
+        ports=call.data.get(ATTR_PORTS),
+        encoding=ENCODING_CHOICES[call.data[ATTR_ENCODING]],
+        delivery_report=call.data[ATTR_DELIVERY_REPORT],
+    )
+    if call.data[ATTR_WAIT]:
+        sent = await sends.wait_for(sent, call.data[ATTR_TIMEOUT])
+    if not call.return_response:
+        return None
+    return {"recipients": [_recipient_response(sms) for sms in sent]}
+
+
+@translate_errors
+async def _async_send_ussd(call: ServiceCall) -> ServiceResponse:
+    """Run one USSD code on a port and answer with the network's reply."""
+    entry, port = port_target(call.hass, call.data[ATTR_DEVICE_ID])
+    code: str = call.data[ATTR_CODE]
+    reply = await entry.runtime_data.ussd.exchange(port, code)
+    if not call.return_response:
+        return None
+    return {"port": port, "code": code, "reply": reply}
+
+
+@translate_errors
+async def _async_refresh_balance(call: ServiceCall) -> None:
+    """Ask the network for the balance of one port, or of every port that has a code set."""
+    if ATTR_DEVICE_ID in call.data:
+        entry, port = port_target(call.hass, call.data[ATTR_DEVICE_ID])
+        await entry.runtime_data.balance.async_refresh(port)
+        return
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    balance = entry.runtime_data.balance
+    if not balance.settings:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_balance_code",
+            translation_placeholders={"title": entry.title},
+        )
+    outcomes = await asyncio.gather(
+        *(balance.async_refresh(port) for port in balance.settings), return_exceptions=True
+    )
+    # Every port had its turn; the first failure is the one reported.
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the actions once for the integration, whatever entries exist."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_SEND_SMS,
+        _async_send_sms,
+        schema=SEND_SMS_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_SEND_USSD,
+        _async_send_ussd,
+        schema=SEND_USSD_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_REFRESH_BALANCE,
+        _async_refresh_balance,
+        schema=REFRESH_BALANCE_SCHEMA,
+    )

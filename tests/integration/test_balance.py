@@ -1,0 +1,326 @@
+"""SIM balance per port: options, parsing, schedules and the sensor, against the simulator."""
+
+from collections.abc import Iterator
+from datetime import timedelta
+import logging
+import re
+from typing import Any
+from unittest.mock import patch
+
+import aiohttp
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_UNIT_OF_MEASUREMENT, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+
+from custom_components.sms_gateway.balance import (
+    FIRST_REFRESH_DELAY,
+    balance_settings,
+    parse_amount,
+)
+from custom_components.sms_gateway.const import (
+    CONF_BALANCE,
+    DEFAULT_BALANCE_INTERVAL,
+    DEFAULT_BALANCE_PATTERN,
+    DOMAIN,
+    EVENT_USSD_REPLY,
+)
+from custom_components.sms_gateway.runtime import DinstarRuntimeData
+from tests.conftest import RunningDinstar
+from tests.integration.conftest import SERIAL
+
+OPTIONS: dict[str, Any] = {
+    CONF_BALANCE: {
+        # MAD is an ISO 4217 code: a monetary sensor. The default pattern finds "12.50".
+        "0": {"code": "*100#", "pattern": DEFAULT_BALANCE_PATTERN, "unit": "mad", "interval": 60},
+        # DH is not: a plain number with a unit; the pattern picks the amount after "credit".
+        "1": {"code": "*101#", "pattern": r"credit:? ([\d.,]+)", "unit": "DH", "interval": 30},
+        "2": {"code": "", "pattern": DEFAULT_BALANCE_PATTERN, "unit": "", "interval": 60},
+    }
+}
+
+
+@pytest.fixture(autouse=True)
+def fast_reply_polling() -> Iterator[None]:
+    """Poll for replies every 20 ms so tests do not wait the production 2 s."""
+    with patch("custom_components.sms_gateway.ussd.USSD_POLL_INTERVAL", 0.02):
+        yield
+
+
+@pytest.fixture
+def balance_options() -> dict[str, Any]:
+    return OPTIONS
+
+
+@pytest.fixture
+def dinstar_entry(
+    dinstar_entry: MockConfigEntry, balance_options: dict[str, Any]
+) -> MockConfigEntry:
+    """The simulated gateway with balance codes on ports 0 and 1."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=dinstar_entry.title,
+        unique_id=dinstar_entry.unique_id,
+        data=dict(dinstar_entry.data),
+        options=balance_options,
+    )
+
+
+async def sim_control(sim: RunningDinstar, path: str, body: dict[str, Any]) -> Any:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{sim.url}/_sim/{path}", json=body) as response,
+    ):
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+
+def runtime_of(entry: MockConfigEntry) -> DinstarRuntimeData:
+    return entry.runtime_data  # type: ignore[no-any-return]
+
+
+async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
+    """Jump the clock (a ticking one: USSD waits need time to pass) and run what fell due."""
+    freezer.move_to(dt_util.utcnow() + delta)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.mark.parametrize(
+    ("reply", "pattern", "amount"),
+    [
+        ("Solde: 12.50 DH. Valable jusqu'au 2026-12-31", DEFAULT_BALANCE_PATTERN, 12.5),
+        ("Credit 12,50 RON", DEFAULT_BALANCE_PATTERN, 12.5),
+        ("Balance 7 RON", DEFAULT_BALANCE_PATTERN, 7.0),
+        ("Sold 1.234,50 lei", r"Sold ([\d.,]+)", 1234.5),
+        ("Balance 1,234.50 USD", r"Balance ([\d.,]+)", 1234.5),
+        ("Balance 1 234,50 EUR", r"Balance ([\d ,]+)", 1234.5),
+        ("Units 1.234.567 left", r"Units ([\d.]+)", 1234567.0),
+        ("Credit -3,20 USD", r"Credit (-?[\d,]+)", -3.2),
+        ("Credit 12.50 until 2026", r"Credit ([\d. ]+)", 12.5),
+        ("Bonus 5 SMS, credit 4.75", r"credit \d+\.\d+", 4.75),
+        ("Sold 1,2.3.4", r"Sold ([\d.,]+)", None),
+        ("Service unavailable", DEFAULT_BALANCE_PATTERN, None),
+        ("Credit none", r"Credit (\d+)?", None),
+        ("Credit n/a", r"Credit (\S+)", None),
+    ],
+)
+def test_parse_amount(reply: str, pattern: str, amount: float | None) -> None:
+    assert parse_amount(reply, re.compile(pattern)) == amount
+
+
+def test_settings_skip_what_cannot_be_used(caplog: pytest.LogCaptureFixture) -> None:
+    assert balance_settings({}) == {}
+    assert balance_settings({CONF_BALANCE: ["*100#"]}) == {}
+    settings = balance_settings(
+        {
+            CONF_BALANCE: {
+                "x": {"code": "*100#"},
+                "1": "*100#",
+                "2": {"code": None},
+                "3": {"code": " *100# ", "pattern": "(", "unit": 5, "interval": "often"},
+                "4": {"code": "*100#", "interval": True},
+            }
+        }
+    )
+    assert list(settings) == [3, 4]
+    assert settings[3].code == "*100#"
+    assert settings[3].pattern.pattern == DEFAULT_BALANCE_PATTERN
+    assert settings[3].unit is None
+    assert settings[3].interval == timedelta(minutes=DEFAULT_BALANCE_INTERVAL)
+    assert settings[4].interval == timedelta(minutes=DEFAULT_BALANCE_INTERVAL)
+    assert "Port 3: the balance pattern is not a valid regex" in caplog.text
+
+
+async def test_sensors_only_for_ports_with_a_code(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    monetary = hass.states.get("sensor.port_0_balance")
+    assert monetary is not None
+    assert monetary.state == "unknown"
+    assert monetary.attributes[ATTR_UNIT_OF_MEASUREMENT] == "MAD"
+    assert monetary.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.MONETARY
+    assert monetary.attributes["state_class"] == SensorStateClass.TOTAL
+    plain = hass.states.get("sensor.port_1_balance")
+    assert plain is not None
+    assert plain.attributes[ATTR_UNIT_OF_MEASUREMENT] == "DH"
+    assert ATTR_DEVICE_CLASS not in plain.attributes
+    assert hass.states.get("sensor.port_2_balance") is None
+
+
+async def test_refresh_reads_each_port_with_its_own_code_and_pattern(
+    hass: HomeAssistant, init_integration: MockConfigEntry, dinstar_simulator: RunningDinstar
+) -> None:
+    await sim_control(
+        dinstar_simulator, "ussd-replies", {"code": "*101#", "text": "Votre credit: 7,25 DH"}
+    )
+    balance = runtime_of(init_integration).balance
+
+    first = await balance.async_refresh(0)
+    second = await balance.async_refresh(1)
+    await hass.async_block_till_done()
+
+    assert first.value == 12.5
+    assert second.value == 7.25
+    assert hass.states.get("sensor.port_0_balance").state == "12.5"  # type: ignore[union-attr]
+    port_1 = hass.states.get("sensor.port_1_balance")
+    assert port_1 is not None
+    assert port_1.state == "7.25"
+    assert port_1.attributes["reply"] == "Votre credit: 7,25 DH"
+    sent = [
+        entry["body"]
+        for entry in dinstar_simulator.sim.gate.log
+        if entry["path"] == "/api/send_ussd" and entry["body"]["command"] == "send"
+    ]
+    assert sent == [
+        {"port": [0], "command": "send", "text": "*100#"},
+        {"port": [1], "command": "send", "text": "*101#"},
+    ]
+
+
+async def test_unparseable_reply_leaves_balance_unknown_and_keeps_reply(
+    hass: HomeAssistant, init_integration: MockConfigEntry, dinstar_simulator: RunningDinstar
+) -> None:
+    balance = runtime_of(init_integration).balance
+    await balance.async_refresh(0)
+    await sim_control(
+        dinstar_simulator, "ussd-replies", {"port": 0, "text": "Service indisponible"}
+    )
+
+    reading = await balance.async_refresh(0)
+    await hass.async_block_till_done()
+
+    assert reading.value is None
+    assert reading.reply == "Service indisponible"
+    state = hass.states.get("sensor.port_0_balance")
+    assert state is not None
+    assert state.state == "unknown"
+    assert state.attributes["reply"] == "Service indisponible"
+    reply = hass.states.get("sensor.port_0_last_ussd_reply")
+    assert reply is not None
+    assert reply.state == "Service indisponible"
+
+
+async def test_port_without_code_is_refused(
+    hass: HomeAssistant, init_integration: MockConfigEntry, dinstar_simulator: RunningDinstar
+) -> None:
+    with pytest.raises(ServiceValidationError) as caught:
+        await runtime_of(init_integration).balance.async_refresh(2)
+    assert caught.value.translation_key == "balance_not_configured"
+    assert str(caught.value).startswith("Port 2 has no balance code")
+    assert dinstar_simulator.sim.gate.request_counts["/api/send_ussd"] == 0
+
+
+@pytest.mark.freeze_time(tick=True)
+async def test_schedule_first_run_then_each_port_on_its_interval(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    dinstar_simulator: RunningDinstar,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    events = async_capture_events(hass, EVENT_USSD_REPLY)
+    # Setting up asked nothing: the first reading comes later, so start-up is not held up.
+    assert dinstar_simulator.sim.gate.request_counts["/api/send_ussd"] == 0
+
+    await advance(hass, freezer, FIRST_REFRESH_DELAY)
+    assert sorted(event.data["port"] for event in events) == [0, 1]
+    assert hass.states.get("sensor.port_0_balance").state == "12.5"  # type: ignore[union-attr]
+
+    # Port 1 reads every 30 minutes, port 0 every 60.
+    events.clear()
+    await advance(hass, freezer, timedelta(minutes=30) - FIRST_REFRESH_DELAY)
+    assert [event.data["port"] for event in events] == [1]
+
+    events.clear()
+    await advance(hass, freezer, timedelta(minutes=30))
+    assert sorted(event.data["port"] for event in events) == [0, 1]
+
+
+@pytest.mark.freeze_time(tick=True)
+async def test_scheduled_failure_is_logged_once_and_recovery_once(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    dinstar_simulator: RunningDinstar,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await sim_control(dinstar_simulator, "ports/1", {"busy": True})
+
+    async def half_hour() -> None:
+        await advance(hass, freezer, timedelta(minutes=30))
+
+    with caplog.at_level(logging.INFO, logger="custom_components.sms_gateway"):
+        await half_hour()
+        await half_hour()
+        failures = [r for r in caplog.records if "balance could not be read" in r.message]
+        assert len(failures) == 1
+        assert failures[0].levelno == logging.WARNING
+        assert "Port 1 is busy" in failures[0].message
+
+        await sim_control(dinstar_simulator, "ports/1", {"busy": False})
+        await half_hour()
+        await half_hour()
+    assert caplog.text.count("Port 1: the balance can be read again") == 1
+    assert hass.states.get("sensor.port_1_balance").state == "unknown"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "balance_options",
+    [{CONF_BALANCE: {"12": {"code": "*100#"}}}],
+)
+@pytest.mark.freeze_time(tick=True)
+async def test_code_for_a_port_the_gateway_lacks_is_ignored(
+    hass: HomeAssistant,
+    caplog: pytest.LogCaptureFixture,
+    init_integration: MockConfigEntry,
+    dinstar_simulator: RunningDinstar,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    set_up = [record.getMessage() for record in caplog.get_records("setup")]
+    assert "Port 12 has a balance code but the gateway has no such port" in set_up
+    await advance(hass, freezer, FIRST_REFRESH_DELAY)
+    assert dinstar_simulator.sim.gate.request_counts["/api/send_ussd"] == 0
+    assert runtime_of(init_integration).balance.settings == {}
+
+
+@pytest.mark.freeze_time(tick=True)
+async def test_unload_stops_the_schedule(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    dinstar_simulator: RunningDinstar,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+
+    await advance(hass, freezer, timedelta(hours=2))
+    assert dinstar_simulator.sim.gate.request_counts["/api/send_ussd"] == 0
+
+
+async def test_clearing_a_code_removes_its_sensor(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    unique_id = f"{SERIAL}_port_0_balance"
+    assert entity_registry.async_get_entity_id(Platform.SENSOR, DOMAIN, unique_id)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_BALANCE: {"1": OPTIONS[CONF_BALANCE]["1"]}}
+    )
+
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert entity_registry.async_get_entity_id(Platform.SENSOR, DOMAIN, unique_id) is None
+    assert hass.states.get("sensor.port_0_balance") is None
+    assert hass.states.get("sensor.port_1_balance") is not None
