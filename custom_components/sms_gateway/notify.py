@@ -23,11 +23,11 @@ from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 from homeassistant.util.hass_dict import HassKey
 import voluptuous as vol
 
-from .const import CONF_DEFAULT_PORTS, CONF_DEFAULT_RECIPIENTS, DOMAIN
+from .const import CONF_DEFAULT_RECIPIENTS, DOMAIN
 from .coordinator import DinstarConfigEntry, DinstarPortsCoordinator
 from .entity import DinstarEntity
 from .errors import translate_errors
-from .sending import ENCODING_CHOICES
+from .sending import ENCODING_CHOICES, default_ports
 from .services import ATTR_DELIVERY_REPORT, ATTR_ENCODING, ATTR_PORTS, SEND_OPTIONS
 
 HASS_CONFIG: HassKey[ConfigType] = HassKey(f"{DOMAIN}_hass_config")
@@ -52,12 +52,6 @@ def default_recipients(entry: DinstarConfigEntry) -> list[str]:
     items = [value] if isinstance(value, str) else list(value)
     numbers = (part.strip() for item in items for part in str(item).replace("\n", ",").split(","))
     return [number for number in numbers if number]
-
-
-def default_ports(entry: DinstarConfigEntry) -> list[int] | None:
-    """Read the default ports (stored as numbers, or as the strings a multi-select gives)."""
-    ports = [int(port) for port in entry.options.get(CONF_DEFAULT_PORTS) or []]
-    return ports or None
 
 
 async def _async_send(

@@ -20,7 +20,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, EVENT_DELIVERY_REPORT, LOGGER, PROVIDER_DINSTAR
+from .const import CONF_DEFAULT_PORTS, DOMAIN, EVENT_DELIVERY_REPORT, LOGGER, PROVIDER_DINSTAR
 from .coordinator import DinstarConfigEntry
 from .entity import port_identifier
 from .providers.dinstar import DinstarClient
@@ -483,3 +483,9 @@ def _identity(message_id: int | None, number: str, port: int, ref_id: int | None
     if message_id is not None:
         return ("id", message_id)
     return ("ref", number, port, ref_id)
+
+
+def default_ports(entry: DinstarConfigEntry) -> list[int] | None:
+    """Read the default ports (stored as numbers, or as the strings a multi-select gives)."""
+    ports = [int(port) for port in entry.options.get(CONF_DEFAULT_PORTS) or []]
+    return ports or None

@@ -17,7 +17,14 @@ from .coordinator import DinstarConfigEntry
 from .entity import port_identifier
 from .errors import translate_errors
 from .providers.dinstar import MAX_PORT
-from .sending import DEFAULT_WAIT, ENCODING_CHOICES, ENCODING_NAMES, MAX_WAIT, TrackedSms
+from .sending import (
+    DEFAULT_WAIT,
+    ENCODING_CHOICES,
+    ENCODING_NAMES,
+    MAX_WAIT,
+    TrackedSms,
+    default_ports,
+)
 
 SERVICE_SEND_SMS: Final = "send_sms"
 SERVICE_SEND_USSD: Final = "send_ussd"
@@ -136,7 +143,7 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     sent = await sends.async_send(
         call.data[ATTR_RECIPIENTS],
         call.data[ATTR_MESSAGE],
-        ports=call.data.get(ATTR_PORTS),
+        ports=call.data.get(ATTR_PORTS) or default_ports(entry),
         encoding=ENCODING_CHOICES[call.data[ATTR_ENCODING]],
         delivery_report=call.data[ATTR_DELIVERY_REPORT],
     )

@@ -212,6 +212,20 @@ async def test_ports_and_no_delivery_report_reach_the_gateway(
     assert body["request_status_report"] is False
 
 
+async def test_default_ports_apply_when_the_action_names_none(
+    hass: HomeAssistant, init_integration: MockConfigEntry, dinstar_simulator: RunningDinstar
+) -> None:
+    hass.config_entries.async_update_entry(init_integration, options={"default_ports": [4, 1]})
+    await hass.async_block_till_done()  # the options reload the entry
+
+    await send_sms(hass, init_integration, recipients=[NUMBER], message="Via the defaults")
+    await send_sms(hass, init_integration, recipients=[NUMBER], message="Named", ports=[2])
+
+    first, second = await send_bodies(dinstar_simulator)
+    assert first["port"] == [4, 1]
+    assert second["port"] == [2]
+
+
 # --- refused before any request -----------------------------------------------------------------
 
 
