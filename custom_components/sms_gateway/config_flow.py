@@ -176,7 +176,7 @@ class SmsGatewayConfigFlow(ConfigFlow, domain=DOMAIN):
         try:
             # The gateway sits on the LAN: the internal URL is the one it can reach.
             placeholders["webhook_url"] = webhook.async_generate_url(
-                self.hass, webhook_id, prefer_external=False
+                self.hass, webhook_id, allow_ip=True, prefer_external=False
             )
         except NoURLAvailableError:
             placeholders["webhook_path"] = webhook.async_generate_path(webhook_id)
