@@ -38,6 +38,9 @@ _LEGACY_SERVICES: HassKey[dict[str, DinstarNotificationService]] = HassKey(
 _ENTRY_ID: Final = "entry_id"
 _DATA_SCHEMA: Final = vol.Schema(SEND_OPTIONS)
 
+# Sends are not throttled here: the client already puts one request at a time on the wire.
+PARALLEL_UPDATES = 0
+
 SEND_MESSAGE = NotifyEntityDescription(key="send_message", translation_key="send_message")
 
 

@@ -1,0 +1,53 @@
+"""The GPRS binary sensor of every port, against the simulated gateway."""
+
+import aiohttp
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from tests.conftest import RunningDinstar
+
+GPRS = "binary_sensor.port_0_gprs"
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    return [Platform.BINARY_SENSOR]
+
+
+async def test_entities(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+
+
+@pytest.mark.parametrize(
+    ("attached", "spelling", "state"),
+    [
+        (False, ["attached", "detached"], STATE_OFF),
+        (True, ["attached", "detached"], STATE_ON),
+        (True, ["Attached ", "Detached"], STATE_ON),
+        (True, ["yes", "no"], STATE_UNKNOWN),
+    ],
+)
+async def test_gprs_follows_the_port(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    dinstar_simulator: RunningDinstar,
+    attached: bool,
+    spelling: list[str],
+    state: str,
+) -> None:
+    async with aiohttp.ClientSession() as session:
+        for path, body in (("faults", {"gprs_values": spelling}), ("ports/0", {"gprs": attached})):
+            response = await session.post(f"{dinstar_simulator.url}/_sim/{path}", json=body)
+            assert response.status == 200, await response.text()
+    await init_integration.runtime_data.ports.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get(GPRS).state == state
