@@ -16,7 +16,9 @@ from aiohttp import web
 
 from simulators.dinstar import DinstarSettings, DinstarSimulator
 from simulators.dinstar_settings import PORT_COUNTS
+from simulators.plasgate import PlasgateSettings, PlasgateSimulator
 from simulators.server import serve
+from simulators.smslink import SmsLinkSettings, SmsLinkSimulator
 from simulators.tls import self_signed_server_context
 
 
@@ -51,12 +53,60 @@ def _dinstar_app(args: argparse.Namespace) -> web.Application:
     return DinstarSimulator(settings).create_app()
 
 
+def _plasgate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--private-key", default="demo")
+    parser.add_argument("--secret", default="demo")
+    parser.add_argument("--username", default="demo", help="HTTP API (/api/send) login")
+    parser.add_argument("--password", default="demo")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the simulated randomness")
+
+
+def _plasgate_app(args: argparse.Namespace) -> web.Application:
+    settings = PlasgateSettings(
+        private_key=args.private_key,
+        secret=args.secret,
+        username=args.username,
+        password=args.password,
+        seed=args.seed,
+    )
+    return PlasgateSimulator(settings).create_app()
+
+
+def _smslink_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--callback-url", help="where delivery reports and incoming SMS go")
+    parser.add_argument("--connection-id", default="demo")
+    parser.add_argument("--password", default="demo")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the simulated randomness")
+
+
+def _smslink_app(args: argparse.Namespace) -> web.Application:
+    settings = SmsLinkSettings(
+        connection_id=args.connection_id,
+        password=args.password,
+        callback_url=args.callback_url,
+        seed=args.seed,
+    )
+    return SmsLinkSimulator(settings).create_app()
+
+
 COMMANDS: dict[str, SimulatorCommand] = {
     "dinstar": SimulatorCommand(
         description="Dinstar GSM gateway (HTTP API, Digest auth, pushes)",
         default_listen="127.0.0.1:8080",
         add_arguments=_dinstar_arguments,
         build_app=_dinstar_app,
+    ),
+    "plasgate": SimulatorCommand(
+        description="Plasgate SMS cloud (REST, batch and HTTP APIs, DLR callbacks)",
+        default_listen="127.0.0.1:8082",
+        add_arguments=_plasgate_arguments,
+        build_app=_plasgate_app,
+    ),
+    "smslink": SimulatorCommand(
+        description="SMSLink SMS Gateway (HTTP, JSON and BULK v3 APIs, callbacks)",
+        default_listen="127.0.0.1:8081",
+        add_arguments=_smslink_arguments,
+        build_app=_smslink_app,
     ),
 }
 

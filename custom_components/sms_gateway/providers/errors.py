@@ -73,3 +73,7 @@ class PortNotRegisteredError(RejectedError):
 
 class ApiDisabledError(ProviderError):
     """The gateway answers, but its HTTP API is switched off (Dinstar: API not "New Version")."""
+
+
+class RateLimitedError(RejectedError):
+    """The service kept refusing for too many requests (Plasgate 429) after our own pauses."""
