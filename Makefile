@@ -17,7 +17,7 @@ typecheck: setup
 	$(BIN)/mypy --strict custom_components simulators demo bench
 
 pytest: setup
-	$(BIN)/pytest --cov --cov-report=term -n 2 -p no:cacheprovider
+	COVERAGE_CORE=sysmon $(BIN)/pytest --cov --cov-report=term -n 2 -p no:cacheprovider
 	$(BIN)/coverage report --include=$(CONFIG_FLOW),$(OPTIONS_FLOW) --fail-under=100
 
 test: lint typecheck pytest
