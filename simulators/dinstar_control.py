@@ -3,36 +3,23 @@
 Tests, benchmarks and the demo read the state and steer the gateway through it.
 """
 
-from collections.abc import Awaitable, Callable
-import json
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from simulators.control import (
+    ControlError,
+    Route,
+    add_routes,
+    json_object,
+    ok,
+    optional_text_field,
+    text_field,
+)
 from simulators.dinstar_faults import INCOMING_ID_RESET, validate_fault
 
 if TYPE_CHECKING:
     from simulators.dinstar import DinstarSimulator
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-class ControlError(Exception):
-    """A control request that cannot be done (answered 400)."""
-
-
-def _ok(data: Any) -> web.Response:
-    return web.json_response(data, dumps=lambda value: json.dumps(value, ensure_ascii=False))
-
-
-async def _json_object(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json() if await request.read() else {}
-    except ValueError as err:
-        raise ControlError("body is not JSON") from err
-    if not isinstance(body, dict):
-        raise ControlError("body is not a JSON object")
-    return body
 
 
 def _port_index(sim: "DinstarSimulator", value: Any) -> int:
@@ -41,17 +28,6 @@ def _port_index(sim: "DinstarSimulator", value: Any) -> int:
     if not 0 <= value < sim.settings.ports:
         raise ControlError("no such port")
     return int(value)
-
-
-def _text(body: dict[str, Any], key: str) -> str:
-    value = body.get(key)
-    if not isinstance(value, str):
-        raise ControlError(f"{key} must be a string")
-    return value
-
-
-def _optional_text(body: dict[str, Any], key: str) -> str | None:
-    return None if body.get(key) is None else _text(body, key)
 
 
 class DinstarControl:
@@ -63,7 +39,7 @@ class DinstarControl:
 
     def add_routes(self, app: web.Application) -> None:
         """Register the control routes (before the API catch-all)."""
-        routes: list[tuple[str, str, Handler]] = [
+        routes: list[Route] = [
             ("GET", "/_sim/state", self._state),
             ("POST", "/_sim/incoming", self._incoming),
             ("POST", "/_sim/ports/{index}", self._port),
@@ -75,39 +51,27 @@ class DinstarControl:
             ("POST", "/_sim/expire-nonces", self._expire_nonces),
             ("POST", "/_sim/requests-reset", self._requests_reset),
         ]
-        for method, path, handler in routes:
-            app.router.add_route(method, path, self._guarded(handler))
-
-    @staticmethod
-    def _guarded(handler: Handler) -> Handler:
-        async def guarded(request: web.Request) -> web.StreamResponse:
-            try:
-                return await handler(request)
-            except (ControlError, ValueError, KeyError) as err:
-                message = f"unknown switch {err}" if isinstance(err, KeyError) else str(err)
-                return web.json_response({"error": message}, status=400)
-
-        return guarded
+        add_routes(app, routes, "unknown switch")
 
     async def _state(self, _request: web.Request) -> web.StreamResponse:
-        return _ok(self._sim.snapshot())
+        return ok(self._sim.snapshot())
 
     async def _incoming(self, request: web.Request) -> web.StreamResponse:
-        body = await _json_object(request)
+        body = await json_object(request)
         port = _port_index(self._sim, body.get("port"))
-        sender, text = _text(body, "sender"), _text(body, "text")
-        message = self._sim.inbox.receive(port, sender, text, _optional_text(body, "smsc"))
-        return _ok({"incoming_sms_id": message.incoming_sms_id})
+        sender, text = text_field(body, "sender"), text_field(body, "text")
+        message = self._sim.inbox.receive(port, sender, text, optional_text_field(body, "smsc"))
+        return ok({"incoming_sms_id": message.incoming_sms_id})
 
     async def _port(self, request: web.Request) -> web.StreamResponse:
         index = request.match_info["index"]
         if not index.isdigit():
             raise ControlError("no such port")
-        port = self._sim.port_service.update(int(index), await _json_object(request))
-        return _ok(port.snapshot())
+        port = self._sim.port_service.update(int(index), await json_object(request))
+        return ok(port.snapshot())
 
     async def _faults(self, request: web.Request) -> web.StreamResponse:
-        body = await _json_object(request)
+        body = await json_object(request)
         for name, value in body.items():
             validate_fault(name, value)
         for name, value in body.items():
@@ -116,16 +80,16 @@ class DinstarControl:
                     self._sim.inbox.reset_ids()
             else:
                 self._sim.faults[name] = value
-        return _ok(self._sim.faults)
+        return ok(self._sim.faults)
 
     async def _push_url(self, request: web.Request) -> web.StreamResponse:
-        url = _optional_text(await _json_object(request), "url")
+        url = optional_text_field(await json_object(request), "url")
         self._sim.pusher.url = url
-        return _ok({"url": url})
+        return ok({"url": url})
 
     async def _push(self, request: web.Request) -> web.StreamResponse:
         kind = request.match_info["kind"]
-        body = await _json_object(request)
+        body = await json_object(request)
         sim = self._sim
         if kind == "cdr":
             event: Any = [sim.device.add_cdr(body)]
@@ -142,15 +106,15 @@ class DinstarControl:
             event = {"port": port.port, "status": status}
         else:
             raise ControlError("push type must be cdr, device, exception_info or register")
-        return _ok({"pushed": kind, "event": event, "push_url": sim.pusher.url})
+        return ok({"pushed": kind, "event": event, "push_url": sim.pusher.url})
 
     async def _incoming_id_reset(self, _request: web.Request) -> web.StreamResponse:
         self._sim.inbox.reset_ids()
-        return _ok({"next_incoming_sms_id": self._sim.state.next_incoming_id})
+        return ok({"next_incoming_sms_id": self._sim.state.next_incoming_id})
 
     async def _ussd_replies(self, request: web.Request) -> web.StreamResponse:
-        body = await _json_object(request)
-        text = _optional_text(body, "text")
+        body = await json_object(request)
+        text = optional_text_field(body, "text")
         ussd = self._sim.ussd
         if "port" in body:
             port = _port_index(self._sim, body["port"])
@@ -159,19 +123,19 @@ class DinstarControl:
             else:
                 ussd.port_replies[port] = text
         elif "code" in body:
-            code = _text(body, "code")
+            code = text_field(body, "code")
             if text is None:
                 ussd.code_replies.pop(code, None)
             else:
                 ussd.code_replies[code] = text
         else:
             raise ControlError("give a port or a code")
-        return _ok(self._sim.snapshot()["ussd"])
+        return ok(self._sim.snapshot()["ussd"])
 
     async def _expire_nonces(self, _request: web.Request) -> web.StreamResponse:
         self._sim.verifier.expire_all()
-        return _ok({"expired": self._sim.verifier.nonce_count})
+        return ok({"expired": self._sim.verifier.nonce_count})
 
     async def _requests_reset(self, _request: web.Request) -> web.StreamResponse:
         self._sim.gate.reset_counts()
-        return _ok({})
+        return ok({})

@@ -1,46 +1,26 @@
 """The SMSLink simulator's control API under /_sim/ (no auth, JSON): DESIGN.md and spec §3.7."""
 
-from collections.abc import Awaitable, Callable
-import json
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from simulators.control import (
+    ControlError,
+    Route,
+    add_routes,
+    json_object,
+    ok,
+    optional_text_field,
+    text_field,
+)
 from simulators.smslink_account import SENDER_STATES
 from simulators.smslink_faults import validate_fault
 
 if TYPE_CHECKING:
     from simulators.smslink import SmsLinkSimulator
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
 # §2.9: network_id of an incoming SMS and its name.
 NETWORKS = {1: "Vodafone RO", 2: "Orange RO", 3: "Telekom RO", 5: "Digimobil"}
-
-
-class ControlError(Exception):
-    """A control request that cannot be done (answered 400)."""
-
-
-def _ok(data: Any) -> web.Response:
-    return web.json_response(data, dumps=lambda value: json.dumps(value, ensure_ascii=False))
-
-
-async def _json_object(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json() if await request.read() else {}
-    except ValueError as err:
-        raise ControlError("body is not JSON") from err
-    if not isinstance(body, dict):
-        raise ControlError("body is not a JSON object")
-    return body
-
-
-def _text(body: dict[str, Any], key: str, default: str | None = None) -> str:
-    value = body.get(key, default)
-    if not isinstance(value, str):
-        raise ControlError(f"{key} must be a string")
-    return value
 
 
 def _count(body: dict[str, Any], key: str) -> int:
@@ -59,7 +39,7 @@ class SmsLinkControl:
 
     def add_routes(self, app: web.Application) -> None:
         """Register the control routes."""
-        routes: list[tuple[str, str, Handler]] = [
+        routes: list[Route] = [
             ("GET", "/_sim/state", self._state),
             ("POST", "/_sim/incoming", self._incoming),
             ("POST", "/_sim/faults", self._faults),
@@ -70,82 +50,70 @@ class SmsLinkControl:
             ("POST", "/_sim/dlr-outcome", self._dlr_outcome),
             ("POST", "/_sim/clock", self._clock),
         ]
-        for method, path, handler in routes:
-            app.router.add_route(method, path, self._guarded(handler))
-
-    @staticmethod
-    def _guarded(handler: Handler) -> Handler:
-        async def guarded(request: web.Request) -> web.StreamResponse:
-            try:
-                return await handler(request)
-            except (ControlError, ValueError, KeyError) as err:
-                message = f"unknown or missing {err}" if isinstance(err, KeyError) else str(err)
-                return web.json_response({"error": message}, status=400)
-
-        return guarded
+        add_routes(app, routes, "unknown or missing")
 
     async def _state(self, _request: web.Request) -> web.StreamResponse:
-        return _ok(self._sim.snapshot())
+        return ok(self._sim.snapshot())
 
     async def _incoming(self, request: web.Request) -> web.StreamResponse:
-        body = await _json_object(request)
+        body = await json_object(request)
         network_id = body.get("network_id", 2)
         if network_id not in NETWORKS or isinstance(network_id, bool):
             raise ControlError(f"network_id must be one of {sorted(NETWORKS)}")
         fields = {
-            "sender": _text(body, "sender"),
-            "receiver": _text(body, "receiver", self._sim.settings.shortcode),
-            "message": _text(body, "text"),
+            "sender": text_field(body, "sender"),
+            "receiver": text_field(body, "receiver", self._sim.settings.shortcode),
+            "message": text_field(body, "text"),
             "timestamp": str(self._sim.account.now()),
             "network_id": str(network_id),
             "network_name": NETWORKS[network_id],
         }
         called = self._sim.callbacks.incoming(fields)
-        return _ok({"called": called, "fields": fields})
+        return ok({"called": called, "fields": fields})
 
     async def _faults(self, request: web.Request) -> web.StreamResponse:
-        body = await _json_object(request)
+        body = await json_object(request)
         for name, value in body.items():
             validate_fault(name, value)
         self._sim.faults.update(body)
-        return _ok(self._sim.faults)
+        return ok(self._sim.faults)
 
     async def _callback_url(self, request: web.Request) -> web.StreamResponse:
-        body = await _json_object(request)
-        url = None if body.get("url") is None else _text(body, "url")
+        body = await json_object(request)
+        url = optional_text_field(body, "url")
         self._sim.callbacks.url = url
-        return _ok({"url": url})
+        return ok({"url": url})
 
     async def _credit(self, request: web.Request) -> web.StreamResponse:
-        body = await _json_object(request)
+        body = await json_object(request)
         account = self._sim.account
         if "national" in body:
             account.national_credit = _count(body, "national")
         if "international" in body:
             account.international_credit = _count(body, "international")
-        return _ok(
+        return ok(
             {"national": account.national_credit, "international": account.international_credit}
         )
 
     async def _blacklist(self, request: web.Request) -> web.StreamResponse:
-        numbers = (await _json_object(request)).get("numbers")
+        numbers = (await json_object(request)).get("numbers")
         if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
             raise ControlError("numbers must be a list of strings")
         self._sim.account.blacklist = set(numbers)
-        return _ok({"numbers": sorted(numbers)})
+        return ok({"numbers": sorted(numbers)})
 
     async def _senders(self, request: web.Request) -> web.StreamResponse:
-        body = await _json_object(request)
+        body = await json_object(request)
         for name, state in body.items():
             if state not in SENDER_STATES:
                 raise ControlError(f"sender state must be one of {SENDER_STATES}")
             if not name or ";" in name:
                 raise ControlError("bad sender name")
         self._sim.account.senders.update(body)
-        return _ok(self._sim.account.senders)
+        return ok(self._sim.account.senders)
 
     async def _dlr_outcome(self, request: web.Request) -> web.StreamResponse:
-        body = await _json_object(request)
+        body = await json_object(request)
         message_id = body.get("message_id")
         messages = self._sim.account.messages
         message = messages.get(message_id) if isinstance(message_id, int) else None
@@ -155,13 +123,13 @@ class SmsLinkControl:
         if status not in (0, 1) or isinstance(status, bool):
             raise ControlError("status must be 0 or 1")
         message.forced_status = status
-        return _ok({"message_id": message.message_id, "status": status})
+        return ok({"message_id": message.message_id, "status": status})
 
     async def _clock(self, request: web.Request) -> web.StreamResponse:
-        body = await _json_object(request)
+        body = await json_object(request)
         advance = body.get("advance_s")
         if isinstance(advance, bool) or not isinstance(advance, int | float) or advance < 0:
             raise ControlError("advance_s must be a non-negative number")
         self._sim.account.clock_offset += advance
         released = self._sim.sending.release_due()
-        return _ok({"now": self._sim.account.now(), "released": released})
+        return ok({"now": self._sim.account.now(), "released": released})

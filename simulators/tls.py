@@ -12,15 +12,17 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 
-def self_signed_server_context(common_name: str = "sms-gateway-simulator") -> ssl.SSLContext:
-    """Make a server SSLContext with a fresh key and a certificate for 127.0.0.1 and localhost.
-
-    The PEM files live in a temporary directory only while the context loads them.
-    """
-    key = ec.generate_private_key(ec.SECP256R1())
+def self_signed_certificate(
+    key: ec.EllipticCurvePrivateKey,
+    common_name: str,
+    extension: x509.ExtensionType,
+    *,
+    critical: bool,
+) -> x509.Certificate:
+    """Sign a year-long certificate for `common_name` with its own key, carrying one extension."""
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.now(UTC)
-    certificate = (
+    return (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -28,14 +30,21 @@ def self_signed_server_context(common_name: str = "sms-gateway-simulator") -> ss
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(minutes=5))
         .not_valid_after(now + timedelta(days=365))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.IPv4Address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
+        .add_extension(extension, critical=critical)
         .sign(key, hashes.SHA256())
     )
+
+
+def self_signed_server_context(common_name: str = "sms-gateway-simulator") -> ssl.SSLContext:
+    """Make a server SSLContext with a fresh key and a certificate for 127.0.0.1 and localhost.
+
+    The PEM files live in a temporary directory only while the context loads them.
+    """
+    key = ec.generate_private_key(ec.SECP256R1())
+    local_names = x509.SubjectAlternativeName(
+        [x509.DNSName("localhost"), x509.IPAddress(ipaddress.IPv4Address("127.0.0.1"))]
+    )
+    certificate = self_signed_certificate(key, common_name, local_names, critical=False)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     with tempfile.TemporaryDirectory(prefix="sim-tls-") as directory:
         cert_path = Path(directory) / "cert.pem"
