@@ -1,8 +1,11 @@
 """Shared fixtures: simulators served in-process on 127.0.0.1."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
+from aiohttp import web
 from hypothesis import HealthCheck, settings
 import pytest
 
@@ -18,13 +21,34 @@ settings.register_profile(
 settings.load_profile("sms_gateway")
 
 
+class Servable(Protocol):
+    """What every simulator offers: an aiohttp app to serve."""
+
+    def create_app(self) -> web.Application: ...
+
+
 @dataclass
-class RunningDinstar:
-    """A served Dinstar simulator: its base URL and the simulator (for state and faults)."""
+class Running[SimT: Servable]:
+    """A served simulator: its base URL and the simulator itself (for state and faults)."""
 
     url: str
-    sim: DinstarSimulator
+    sim: SimT
     server: RunningServer
+
+
+RunningDinstar = Running[DinstarSimulator]
+RunningPlasgate = Running[PlasgateSimulator]
+RunningSmsLink = Running[SmsLinkSimulator]
+
+
+@asynccontextmanager
+async def _serving[SimT: Servable](sim: SimT) -> AsyncIterator[Running[SimT]]:
+    """Serve sim on 127.0.0.1 for one test, then stop it, tasks and all."""
+    server = await serve(sim.create_app())
+    try:
+        yield Running(url=server.url, sim=sim, server=server)
+    finally:
+        await server.stop()
 
 
 @pytest.fixture
@@ -39,22 +63,9 @@ def dinstar_settings() -> DinstarSettings:
 async def dinstar_simulator(
     socket_enabled: None, dinstar_settings: DinstarSettings
 ) -> AsyncIterator[RunningDinstar]:
-    """A Dinstar simulator listening on 127.0.0.1, stopped (tasks and all) after the test."""
-    sim = DinstarSimulator(dinstar_settings)
-    server = await serve(sim.create_app())
-    try:
-        yield RunningDinstar(url=server.url, sim=sim, server=server)
-    finally:
-        await server.stop()
-
-
-@dataclass
-class RunningPlasgate:
-    """A served Plasgate simulator: its base URL and the simulator (for state and switches)."""
-
-    url: str
-    sim: PlasgateSimulator
-    server: RunningServer
+    """A Dinstar simulator listening on 127.0.0.1."""
+    async with _serving(DinstarSimulator(dinstar_settings)) as running:
+        yield running
 
 
 @pytest.fixture
@@ -67,22 +78,9 @@ def plasgate_settings() -> PlasgateSettings:
 async def plasgate_simulator(
     socket_enabled: None, plasgate_settings: PlasgateSettings
 ) -> AsyncIterator[RunningPlasgate]:
-    """A Plasgate simulator listening on 127.0.0.1, stopped (tasks and all) after the test."""
-    sim = PlasgateSimulator(plasgate_settings)
-    server = await serve(sim.create_app())
-    try:
-        yield RunningPlasgate(url=server.url, sim=sim, server=server)
-    finally:
-        await server.stop()
-
-
-@dataclass
-class RunningSmsLink:
-    """A served SMSLink simulator: its base URL and the simulator (for state and switches)."""
-
-    url: str
-    sim: SmsLinkSimulator
-    server: RunningServer
+    """A Plasgate simulator listening on 127.0.0.1."""
+    async with _serving(PlasgateSimulator(plasgate_settings)) as running:
+        yield running
 
 
 @pytest.fixture
@@ -95,10 +93,6 @@ def smslink_settings() -> SmsLinkSettings:
 async def smslink_simulator(
     socket_enabled: None, smslink_settings: SmsLinkSettings
 ) -> AsyncIterator[RunningSmsLink]:
-    """An SMSLink simulator listening on 127.0.0.1, stopped (tasks and all) after the test."""
-    sim = SmsLinkSimulator(smslink_settings)
-    server = await serve(sim.create_app())
-    try:
-        yield RunningSmsLink(url=server.url, sim=sim, server=server)
-    finally:
-        await server.stop()
+    """An SMSLink simulator listening on 127.0.0.1."""
+    async with _serving(SmsLinkSimulator(smslink_settings)) as running:
+        yield running
