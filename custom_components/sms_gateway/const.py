@@ -12,10 +12,19 @@ PROVIDER_DINSTAR: Final = "dinstar"
 PROVIDER_SMSLINK: Final = "smslink"
 PROVIDER_PLASGATE: Final = "plasgate"
 
+# Cloud accounts (entry data; CONF_URL from homeassistant.const overrides the service's address)
+CONF_CONNECTION_ID: Final = "connection_id"
+CONF_PRIVATE_KEY: Final = "private_key"
+CONF_SECRET: Final = "secret"  # noqa: S105 (a key name, not a secret)
+CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
+
 # Options
 CONF_POLL_INTERVAL: Final = "poll_interval"
 CONF_DEFAULT_PORTS: Final = "default_ports"
 CONF_DEFAULT_RECIPIENTS: Final = "default_recipients"
+CONF_SENDER: Final = "sender"
+CONF_COUNTRY: Final = "country"
+CONF_TEST_MODE: Final = "test_mode"
 CONF_BALANCE: Final = "balance"
 CONF_BALANCE_CODE: Final = "code"
 CONF_BALANCE_PATTERN: Final = "pattern"
@@ -26,6 +35,9 @@ DEFAULT_POLL_INTERVAL: Final = 30
 DEFAULT_BALANCE_PATTERN: Final = r"(\d+(?:[.,]\d+)?)"
 DEFAULT_BALANCE_INTERVAL: Final = 360  # minutes
 SLOW_POLL_INTERVAL: Final = timedelta(minutes=5)
+CLOUD_BALANCE_INTERVAL: Final = timedelta(minutes=30)
+DEFAULT_SMSLINK_COUNTRY: Final = "RO"
+DEFAULT_PLASGATE_COUNTRY: Final = "KH"
 
 # Bus events; their data keys are a public contract (README, DESIGN.md).
 EVENT_SMS_RECEIVED: Final = "sms_gateway_sms_received"

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     import aiohttp
 
 __all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_SENDER",
     "DLR_ACK",
     "MAX_CONTENT",
     "MAX_RECIPIENTS_PER_BATCH",
@@ -53,6 +55,8 @@ __all__ = [
     "parse_delivery_report",
 ]
 
+DEFAULT_SENDER: Final = "SMS Info"
+"""The sender the docs use; an account sends with the sender IDs Plasgate approved for it."""
 MAX_SENDER: Final = 11
 MAX_CONTENT: Final = 1500
 MAX_RECIPIENTS_PER_BATCH: Final = 100
@@ -131,7 +135,7 @@ class PlasgateClient:
         private_key: str,
         secret: str,
         *,
-        sender: str = "SMS Info",
+        sender: str = DEFAULT_SENDER,
         calling_code: str = CAMBODIA,
         base_url: str = DEFAULT_BASE_URL,
         timeout: float = 30.0,

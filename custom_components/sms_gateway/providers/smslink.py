@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_SENDER",
     "Balance",
     "BulkReceipt",
     "BulkResult",
