@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.components import cloud, webhook
+from homeassistant.components import webhook
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.network import NoURLAvailableError
@@ -20,6 +20,8 @@ from .const import CONF_CLOUDHOOK_URL, LOGGER
 
 async def async_cloudhook_url(hass: HomeAssistant, webhook_id: str) -> str | None:
     """Return a Home Assistant Cloud webhook for this id when the user has a subscription."""
+    from homeassistant.components import cloud  # loaded only when asked for
+
     if not cloud.async_active_subscription(hass):
         return None
     try:
@@ -49,6 +51,8 @@ async def async_remove_cloudhook(hass: HomeAssistant, data: Mapping[str, Any]) -
     """Give the cloudhook back when its entry is removed."""
     if not data.get(CONF_CLOUDHOOK_URL):
         return
+    from homeassistant.components import cloud  # loaded only when asked for
+
     try:
         await cloud.async_delete_cloudhook(hass, data[CONF_WEBHOOK_ID])
     except cloud.CloudNotAvailable:

@@ -13,6 +13,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import (
+    CLOUD_BALANCE_INTERVAL,
     CONF_POLL_INTERVAL,
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
@@ -28,9 +29,10 @@ from .providers.dinstar_models import (
     RegState,
 )
 from .providers.errors import AuthError, ProviderError
+from .providers.smslink import Balance, SmsLinkClient
 
 if TYPE_CHECKING:
-    from .runtime import DinstarRuntimeData
+    from .runtime import CloudConfigEntry, DinstarRuntimeData
 
 type DinstarConfigEntry = ConfigEntry[DinstarRuntimeData]
 
@@ -150,3 +152,24 @@ class DinstarStatusCoordinator(DataUpdateCoordinator[GatewayStatus]):
         stats = await _guarded(self.client.get_status)
         queue = await _guarded(self.client.query_sms_in_queue)
         return GatewayStatus(stats=stats, sms_in_queue=queue)
+
+
+class SmsLinkBalanceCoordinator(DataUpdateCoordinator[Balance]):
+    """The SMS left on an SMSLink account, read every half hour and after each send."""
+
+    config_entry: CloudConfigEntry
+
+    def __init__(self, hass: HomeAssistant, entry: CloudConfigEntry, client: SmsLinkClient) -> None:
+        """Read every half hour; the first read also proves the credentials at set-up."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} SMSLink balance",
+            update_interval=CLOUD_BALANCE_INTERVAL,
+            always_update=False,
+        )
+        self.client = client
+
+    async def _async_update_data(self) -> Balance:
+        return await _guarded(self.client.balance)

@@ -9,14 +9,24 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_DEFAULT_RECIPIENTS
-from .coordinator import DinstarConfigEntry
+from .const import (
+    CONF_CLOUDHOOK_URL,
+    CONF_CONNECTION_ID,
+    CONF_DEFAULT_RECIPIENTS,
+    CONF_PRIVATE_KEY,
+    CONF_SECRET,
+)
+from .runtime import CloudRuntimeData, SmsGatewayConfigEntry
 
 TO_REDACT = {
     CONF_PASSWORD,
     CONF_USERNAME,
     CONF_WEBHOOK_ID,
     CONF_DEFAULT_RECIPIENTS,
+    CONF_CONNECTION_ID,
+    CONF_PRIVATE_KEY,
+    CONF_SECRET,
+    CONF_CLOUDHOOK_URL,
     "number",
     "imsi",
     "iccid",
@@ -26,13 +36,27 @@ TO_REDACT = {
 
 
 async def async_get_config_entry_diagnostics(
-    hass: HomeAssistant, entry: DinstarConfigEntry
+    hass: HomeAssistant, entry: SmsGatewayConfigEntry
 ) -> dict[str, Any]:
-    """Entry settings, every port's last state and the gateway's status, redacted."""
+    """Entry settings and what the gateway or account last said, redacted."""
     runtime = entry.runtime_data
+    settings = {"data": dict(entry.data), "options": dict(entry.options)}
+    if isinstance(runtime, CloudRuntimeData):
+        balance = runtime.balance
+        return async_redact_data(
+            {
+                "entry": settings,
+                "provider": runtime.provider,
+                "balance": None if balance is None else asdict(balance.data),
+                "balance_last_update_success": None
+                if balance is None
+                else balance.last_update_success,
+            },
+            TO_REDACT,
+        )
     return async_redact_data(
         {
-            "entry": {"data": dict(entry.data), "options": dict(entry.options)},
+            "entry": settings,
             "ports": [asdict(info) for info in runtime.ports.data.values()],
             "status": asdict(runtime.status.data),
         },

@@ -1,16 +1,18 @@
-"""Base entities: the gateway device and one device per SIM port, linked by via_device."""
+"""Devices and base entities: a gateway with a device per SIM port (via_device), or an account."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST
-from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 
-from .const import DOMAIN
+from .const import CONF_PROVIDER, DOMAIN, PROVIDER_PLASGATE, PROVIDER_SMSLINK
 from .coordinator import DinstarConfigEntry, DinstarPortsCoordinator
 from .providers.dinstar_models import PortInfo
 
@@ -96,3 +98,31 @@ class DinstarPortEntity[CoordinatorT: DinstarPortsCoordinator](CoordinatorEntity
             return
         self._last_seen = seen
         super()._handle_coordinator_update()
+
+
+_ACCOUNT_MODELS: Final = {
+    PROVIDER_SMSLINK: ("SMSLink", "SMS Gateway connection", "https://www.smslink.ro"),
+    PROVIDER_PLASGATE: ("Plasgate", "REST API key", "https://cloud.plasgate.com"),
+}
+
+
+def account_device_info(entry: ConfigEntry[Any]) -> DeviceInfo:
+    """Describe a cloud account: a service, named after the entry, known by the entry's id.
+
+    The entry id, not the unique id: a Plasgate account's unique id follows its key.
+    """
+    manufacturer, model, url = _ACCOUNT_MODELS[entry.data[CONF_PROVIDER]]
+    return DeviceInfo(
+        identifiers={(DOMAIN, entry.entry_id)},
+        name=entry.title,
+        manufacturer=manufacturer,
+        model=model,
+        entry_type=DeviceEntryType.SERVICE,
+        configuration_url=url,
+    )
+
+
+def account_device_id(hass: HomeAssistant, entry: ConfigEntry[Any]) -> str | None:
+    """Return the account device's id, for events an automation filters on."""
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
+    return None if device is None else device.id

@@ -8,7 +8,7 @@ default recipients when none is given) and the send options of `sms_gateway.send
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from homeassistant.components.notify import NotifyEntity, NotifyEntityDescription
 from homeassistant.components.notify.const import ATTR_DATA, ATTR_TARGET, ATTR_TITLE
@@ -25,14 +25,15 @@ import voluptuous as vol
 
 from .const import CONF_DEFAULT_RECIPIENTS, DOMAIN
 from .coordinator import DinstarConfigEntry, DinstarPortsCoordinator
-from .entity import DinstarEntity
+from .entity import DinstarEntity, account_device_info
 from .errors import translate_errors
-from .sending import ENCODING_CHOICES, default_ports
-from .services import ATTR_DELIVERY_REPORT, ATTR_ENCODING, ATTR_PORTS, SEND_OPTIONS
+from .runtime import CloudConfigEntry, DinstarRuntimeData, SmsGatewayConfigEntry
+from .send_request import async_send
+from .services import SEND_OPTIONS
 
 HASS_CONFIG: HassKey[ConfigType] = HassKey(f"{DOMAIN}_hass_config")
 """Home Assistant's configuration, kept by async_setup for loading the legacy platform."""
-_LEGACY_SERVICES: HassKey[dict[str, DinstarNotificationService]] = HassKey(
+_LEGACY_SERVICES: HassKey[dict[str, SmsGatewayNotificationService]] = HassKey(
     f"{DOMAIN}_legacy_notify"
 )
 _ENTRY_ID: Final = "entry_id"
@@ -49,7 +50,7 @@ def compose(message: str, title: str | None) -> str:
     return f"{title}\n{message}" if title else message
 
 
-def default_recipients(entry: DinstarConfigEntry) -> list[str]:
+def default_recipients(entry: SmsGatewayConfigEntry) -> list[str]:
     """Read the default recipients; a text field may hold several, split on commas or lines."""
     value = entry.options.get(CONF_DEFAULT_RECIPIENTS) or []
     items = [value] if isinstance(value, str) else list(value)
@@ -58,7 +59,7 @@ def default_recipients(entry: DinstarConfigEntry) -> list[str]:
 
 
 async def _async_send(
-    entry: DinstarConfigEntry,
+    entry: SmsGatewayConfigEntry,
     message: str,
     title: str | None,
     targets: list[str] | None,
@@ -79,20 +80,14 @@ async def _async_send(
             translation_key="invalid_notify_data",
             translation_placeholders={"error": str(err)},
         ) from err
-    await entry.runtime_data.sends.async_send(
-        recipients,
-        compose(message, title),
-        ports=options.get(ATTR_PORTS) or default_ports(entry),
-        encoding=ENCODING_CHOICES[options[ATTR_ENCODING]],
-        delivery_report=options[ATTR_DELIVERY_REPORT],
-    )
+    await async_send(entry, recipients, compose(message, title), options)
 
 
 # --- the legacy service ---------------------------------------------------------------------
 
 
 @callback
-def async_setup_legacy_notify(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+def async_setup_legacy_notify(hass: HomeAssistant, entry: SmsGatewayConfigEntry) -> None:
     """Have the notify integration create `notify.<slug of the entry title>` for this entry."""
     hass.async_create_task(
         discovery.async_load_platform(
@@ -120,7 +115,7 @@ def async_setup_legacy_notify(hass: HomeAssistant, entry: DinstarConfigEntry) ->
 
 async def async_get_service(
     hass: HomeAssistant, config: ConfigType, discovery_info: DiscoveryInfoType | None = None
-) -> DinstarNotificationService | None:
+) -> SmsGatewayNotificationService | None:
     """Build the service the entry asked for; nothing when it is set up from YAML or gone."""
     if discovery_info is None:
         return None
@@ -131,12 +126,12 @@ async def async_get_service(
         ConfigEntryState.SETUP_IN_PROGRESS,
     ):
         return None
-    service = DinstarNotificationService(entry_id)
+    service = SmsGatewayNotificationService(entry_id)
     hass.data.setdefault(_LEGACY_SERVICES, {})[entry_id] = service
     return service
 
 
-class DinstarNotificationService(BaseNotificationService):
+class SmsGatewayNotificationService(BaseNotificationService):
     """`notify.<entry title slug>`: message, title, target numbers, data = send options."""
 
     def __init__(self, entry_id: str) -> None:
@@ -159,7 +154,7 @@ class DinstarNotificationService(BaseNotificationService):
                 translation_placeholders={"title": entry.title if entry else self._entry_id},
             )
         await _async_send(
-            entry,
+            cast("SmsGatewayConfigEntry", entry),
             message,
             kwargs.get(ATTR_TITLE),
             kwargs.get(ATTR_TARGET),
@@ -172,11 +167,16 @@ class DinstarNotificationService(BaseNotificationService):
 
 async def async_setup_entry(
     hass: HomeAssistant,
-    entry: DinstarConfigEntry,
+    entry: SmsGatewayConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """One notify entity on the gateway device."""
-    async_add_entities([DinstarNotifyEntity(entry, entry.runtime_data.ports, SEND_MESSAGE)])
+    """One notify entity, on the gateway device or on the account device."""
+    runtime = entry.runtime_data
+    if isinstance(runtime, DinstarRuntimeData):
+        gateway = cast("DinstarConfigEntry", entry)
+        async_add_entities([DinstarNotifyEntity(gateway, runtime.ports, SEND_MESSAGE)])
+    else:
+        async_add_entities([AccountNotifyEntity(cast("CloudConfigEntry", entry), SEND_MESSAGE)])
 
 
 class DinstarNotifyEntity(DinstarEntity[DinstarPortsCoordinator], NotifyEntity):
@@ -195,4 +195,22 @@ class DinstarNotifyEntity(DinstarEntity[DinstarPortsCoordinator], NotifyEntity):
     @translate_errors
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send to the default recipients; without any, say where to set them."""
-        await _async_send(self._entry, message, title, None, None)
+        await _async_send(cast("SmsGatewayConfigEntry", self._entry), message, title, None, None)
+
+
+class AccountNotifyEntity(NotifyEntity):
+    """`notify.send_message` to an account's default recipients, from its sender."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, entry: CloudConfigEntry, description: NotifyEntityDescription) -> None:
+        """Tie the entity to the account device; the entry's options are read at send time."""
+        self.entity_description = description
+        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
+        self._attr_device_info = account_device_info(entry)
+        self._entry = entry
+
+    @translate_errors
+    async def async_send_message(self, message: str, title: str | None = None) -> None:
+        """Send to the default recipients; without any, say where to set them."""
+        await _async_send(cast("SmsGatewayConfigEntry", self._entry), message, title, None, None)

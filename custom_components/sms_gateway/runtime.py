@@ -1,11 +1,18 @@
-"""What a set-up Dinstar entry holds while it runs (entry.runtime_data)."""
+"""What a set-up entry holds while it runs (entry.runtime_data), per kind of provider."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from homeassistant.config_entries import ConfigEntry
+
 from .balance import BalanceManager
-from .coordinator import DinstarPortsCoordinator, DinstarStatusCoordinator
+from .cloud_sending import CloudSendTracker
+from .coordinator import (
+    DinstarPortsCoordinator,
+    DinstarStatusCoordinator,
+    SmsLinkBalanceCoordinator,
+)
 from .inbox import DinstarInbox
 from .providers.dinstar import DinstarClient
 from .sending import SendTracker
@@ -24,3 +31,16 @@ class DinstarRuntimeData:
     inbox: DinstarInbox
     ussd: UssdManager
     balance: BalanceManager
+
+
+@dataclass(kw_only=True)
+class CloudRuntimeData:
+    """One SMSLink or Plasgate account: its sends, and the balance where the API has one."""
+
+    provider: str
+    sends: CloudSendTracker
+    balance: SmsLinkBalanceCoordinator | None = None
+
+
+type CloudConfigEntry = ConfigEntry[CloudRuntimeData]
+type SmsGatewayConfigEntry = ConfigEntry[DinstarRuntimeData | CloudRuntimeData]

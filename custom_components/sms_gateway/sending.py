@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -118,13 +118,15 @@ def check_message(text: str, encoding: Encoding | None) -> TextPlan:
         ) from err
 
 
-def check_recipients(recipients: Iterable[str]) -> list[str]:
+def check_recipients(
+    recipients: Iterable[str], normalise: Callable[[str], str] = normalise_number
+) -> list[str]:
     """Normalise every number and list all bad ones (by position, masked) in one error."""
     good: list[str] = []
     bad: list[str] = []
     for position, number in enumerate(recipients, start=1):
         try:
-            good.append(normalise_number(number))
+            good.append(normalise(number))
         except InvalidInputError:
             masked = mask_number(number)
             bad.append(f"#{position} ({masked})" if masked else f"#{position}")
@@ -281,13 +283,13 @@ class SendTracker:
             return first
 
     def _track(self, sms: TrackedSms) -> None:
-        _remember(self._tracked, sms.user_id, sms)
+        remember(self._tracked, sms.user_id, sms)
 
     def _place(self, number: str, port: int, ref_id: int | None, user_id: int | None) -> None:
         """Remember which send a (number, port, ref_id) is: delivery reports only carry those."""
         if ref_id is None or user_id is None:
             return
-        _remember(self._by_ref, (_number_key(number), port, ref_id), user_id)
+        remember(self._by_ref, (_number_key(number), port, ref_id), user_id)
 
     def _forget(self, user_ids: Iterable[int]) -> None:
         for user_id in list(user_ids):
@@ -391,7 +393,7 @@ class SendTracker:
         """Fire the delivery report event once per SMS and status, however often it is heard."""
         if status not in _REPORTED or (identity, status) in self._reported:
             return
-        _remember(self._reported, (identity, status), None)
+        remember(self._reported, (identity, status), None)
         self._hass.bus.async_fire(
             EVENT_DELIVERY_REPORT,
             {
@@ -464,11 +466,11 @@ class SendTracker:
             changed.set()
 
 
-def _remember[K, V](memory: OrderedDict[K, V], key: K, value: V) -> None:
-    """Keep the newest _KEEP_TRACKED entries: a gateway that runs for years must not grow us."""
+def remember[K, V](memory: OrderedDict[K, V], key: K, value: V, limit: int | None = None) -> None:
+    """Keep the newest `limit` (_KEEP_TRACKED) entries: years of running must not grow us."""
     memory[key] = value
     memory.move_to_end(key)
-    while len(memory) > _KEEP_TRACKED:
+    while len(memory) > (limit or _KEEP_TRACKED):
         memory.popitem(last=False)
 
 
@@ -485,7 +487,7 @@ def _identity(message_id: int | None, number: str, port: int, ref_id: int | None
     return ("ref", number, port, ref_id)
 
 
-def default_ports(entry: DinstarConfigEntry) -> list[int] | None:
+def default_ports(options: Mapping[str, Any]) -> list[int] | None:
     """Read the default ports (stored as numbers, or as the strings a multi-select gives)."""
-    ports = [int(port) for port in entry.options.get(CONF_DEFAULT_PORTS) or []]
+    ports = [int(port) for port in options.get(CONF_DEFAULT_PORTS) or []]
     return ports or None

@@ -1,10 +1,13 @@
-"""Sensors: per port signal, registration, network, SIM, balance, USSD reply; gateway load."""
+"""Sensors: per port signal, registration, network, SIM, balance, USSD reply; gateway load.
+
+An SMSLink account's balance sensors live in account_sensor.py.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -24,6 +27,7 @@ from homeassistant.generated.currencies import ACTIVE_CURRENCIES
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .account_sensor import account_sensors
 from .const import DOMAIN
 from .coordinator import (
     DinstarConfigEntry,
@@ -33,6 +37,7 @@ from .coordinator import (
 )
 from .entity import DinstarEntity, DinstarPortEntity
 from .providers.dinstar_models import CallState, NetworkType, PortInfo, RegState
+from .runtime import CloudConfigEntry, DinstarRuntimeData, SmsGatewayConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -189,10 +194,21 @@ GATEWAY_SENSORS: tuple[GatewaySensorDescription, ...] = (
 
 async def async_setup_entry(
     hass: HomeAssistant,
+    entry: SmsGatewayConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add an account's balance, or the gateway's sensors and every port's sensors."""
+    if not isinstance(entry.runtime_data, DinstarRuntimeData):
+        async_add_entities(account_sensors(cast("CloudConfigEntry", entry)))
+        return
+    _add_gateway_sensors(hass, cast("DinstarConfigEntry", entry), async_add_entities)
+
+
+def _add_gateway_sensors(
+    hass: HomeAssistant,
     entry: DinstarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the gateway's sensors and every port's sensors."""
     runtime = entry.runtime_data
     async_add_entities(
         DinstarGatewaySensor(entry, runtime.status, description) for description in GATEWAY_SENSORS

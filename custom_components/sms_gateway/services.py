@@ -8,8 +8,9 @@ from typing import Any, Final, cast
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.util.json import JsonValueType
 import voluptuous as vol
 
 from .const import DOMAIN
@@ -17,14 +18,17 @@ from .coordinator import DinstarConfigEntry
 from .entity import port_identifier
 from .errors import translate_errors
 from .providers.dinstar import MAX_PORT
-from .sending import (
-    DEFAULT_WAIT,
-    ENCODING_CHOICES,
-    ENCODING_NAMES,
-    MAX_WAIT,
-    TrackedSms,
-    default_ports,
+from .runtime import CloudRuntimeData, DinstarRuntimeData, SmsGatewayConfigEntry
+from .send_request import (
+    ATTR_DELIVERY_REPORT,
+    ATTR_ENCODING,
+    ATTR_PORTS,
+    ATTR_SENDER,
+    ATTR_TIMEOUT,
+    ATTR_WAIT,
+    async_send,
 )
+from .sending import DEFAULT_WAIT, ENCODING_CHOICES, MAX_WAIT
 
 SERVICE_SEND_SMS: Final = "send_sms"
 SERVICE_SEND_USSD: Final = "send_ussd"
@@ -33,12 +37,6 @@ SERVICE_REFRESH_BALANCE: Final = "refresh_balance"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_RECIPIENTS: Final = "recipients"
 ATTR_MESSAGE: Final = "message"
-ATTR_PORTS: Final = "ports"
-ATTR_ENCODING: Final = "encoding"
-ATTR_SENDER: Final = "sender"
-ATTR_DELIVERY_REPORT: Final = "delivery_report"
-ATTR_WAIT: Final = "wait"
-ATTR_TIMEOUT: Final = "timeout"
 ATTR_CODE: Final = "code"
 
 SEND_OPTIONS: Final[dict[vol.Marker, Any]] = {
@@ -46,6 +44,7 @@ SEND_OPTIONS: Final[dict[vol.Marker, Any]] = {
         cv.ensure_list, [vol.All(vol.Coerce(int), vol.Range(min=0, max=MAX_PORT))]
     ),
     vol.Optional(ATTR_ENCODING, default="auto"): vol.In(list(ENCODING_CHOICES)),
+    vol.Optional(ATTR_SENDER): cv.string,
     vol.Optional(ATTR_DELIVERY_REPORT, default=True): cv.boolean,
 }
 """The send options shared by the action and the notify services' `data`."""
@@ -55,7 +54,6 @@ SEND_SMS_SCHEMA: Final = vol.Schema(
         vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
         vol.Required(ATTR_RECIPIENTS): vol.All(cv.ensure_list, [cv.string]),
         vol.Required(ATTR_MESSAGE): cv.string,
-        vol.Optional(ATTR_SENDER): cv.string,
         vol.Optional(ATTR_WAIT, default=False): cv.boolean,
         vol.Optional(ATTR_TIMEOUT, default=DEFAULT_WAIT): vol.All(
             vol.Coerce(float), vol.Range(min=1, max=MAX_WAIT)
@@ -77,7 +75,7 @@ REFRESH_BALANCE_SCHEMA: Final = vol.All(
 )
 
 
-def loaded_entry(hass: HomeAssistant, entry_id: str) -> DinstarConfigEntry:
+def loaded_entry(hass: HomeAssistant, entry_id: str) -> SmsGatewayConfigEntry:
     """Return the running entry an action names; a missing or stopped one is the caller's fault."""
     entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None or entry.domain != DOMAIN:
@@ -92,7 +90,7 @@ def loaded_entry(hass: HomeAssistant, entry_id: str) -> DinstarConfigEntry:
             translation_key="entry_not_loaded",
             translation_placeholders={"title": entry.title},
         )
-    return cast("DinstarConfigEntry", entry)
+    return cast("SmsGatewayConfigEntry", entry)
 
 
 def port_target(hass: HomeAssistant, device_id: str) -> tuple[DinstarConfigEntry, int]:
@@ -109,10 +107,12 @@ def port_target(hass: HomeAssistant, device_id: str) -> tuple[DinstarConfigEntry
         if entry is None or entry.domain != DOMAIN:
             continue
         loaded = loaded_entry(hass, entry_id)
-        serial = loaded.runtime_data.serial
-        for port in loaded.runtime_data.ports.data:
-            if port_identifier(serial, port) in device.identifiers:
-                return loaded, port
+        runtime = loaded.runtime_data
+        if not isinstance(runtime, DinstarRuntimeData):
+            continue
+        for port in runtime.ports.data:
+            if port_identifier(runtime.serial, port) in device.identifiers:
+                return cast("DinstarConfigEntry", loaded), port
     raise ServiceValidationError(
         translation_domain=DOMAIN,
         translation_key="not_a_port",
@@ -120,38 +120,16 @@ def port_target(hass: HomeAssistant, device_id: str) -> tuple[DinstarConfigEntry
     )
 
 
-def _recipient_response(sms: TrackedSms) -> dict[str, Any]:
-    return {
-        "number": sms.number,
-        "user_id": sms.user_id,
-        "port": sms.port,
-        "status": sms.status,
-        "segments": sms.segments,
-        "encoding": ENCODING_NAMES[sms.encoding],
-    }
-
-
 @translate_errors
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     """Send to every recipient once; with wait, report what became of each (bounded)."""
     entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
-    if ATTR_SENDER in call.data:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN, translation_key="sender_not_supported"
-        )
-    sends = entry.runtime_data.sends
-    sent = await sends.async_send(
-        call.data[ATTR_RECIPIENTS],
-        call.data[ATTR_MESSAGE],
-        ports=call.data.get(ATTR_PORTS) or default_ports(entry),
-        encoding=ENCODING_CHOICES[call.data[ATTR_ENCODING]],
-        delivery_report=call.data[ATTR_DELIVERY_REPORT],
+    recipients = await async_send(
+        entry, call.data[ATTR_RECIPIENTS], call.data[ATTR_MESSAGE], call.data
     )
-    if call.data[ATTR_WAIT]:
-        sent = await sends.wait_for(sent, call.data[ATTR_TIMEOUT])
     if not call.return_response:
         return None
-    return {"recipients": [_recipient_response(sms) for sms in sent]}
+    return {"recipients": cast("list[JsonValueType]", recipients)}
 
 
 @translate_errors
@@ -169,11 +147,15 @@ async def _async_send_ussd(call: ServiceCall) -> ServiceResponse:
 async def _async_refresh_balance(call: ServiceCall) -> None:
     """Ask the network for the balance of one port, or of every port that has a code set."""
     if ATTR_DEVICE_ID in call.data:
-        entry, port = port_target(call.hass, call.data[ATTR_DEVICE_ID])
-        await entry.runtime_data.balance.async_refresh(port)
+        gateway, port = port_target(call.hass, call.data[ATTR_DEVICE_ID])
+        await gateway.runtime_data.balance.async_refresh(port)
         return
     entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
-    balance = entry.runtime_data.balance
+    runtime = entry.runtime_data
+    if isinstance(runtime, CloudRuntimeData):
+        await _async_refresh_account_balance(entry.title, runtime)
+        return
+    balance = runtime.balance
     if not balance.settings:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -187,6 +169,23 @@ async def _async_refresh_balance(call: ServiceCall) -> None:
     for outcome in outcomes:
         if isinstance(outcome, BaseException):
             raise outcome
+
+
+async def _async_refresh_account_balance(title: str, runtime: CloudRuntimeData) -> None:
+    """Read an account's balance now; Plasgate has no balance call to make."""
+    if runtime.balance is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_balance_api",
+            translation_placeholders={"title": title},
+        )
+    await runtime.balance.async_refresh()
+    if not runtime.balance.last_update_success:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="balance_failed",
+            translation_placeholders={"title": title},
+        ) from runtime.balance.last_exception
 
 
 def async_setup_services(hass: HomeAssistant) -> None:

@@ -1,0 +1,258 @@
+"""Sending through SMSLink or Plasgate and following each SMS until its delivery report.
+
+The provider answers a send with its own message id (or, for a Plasgate batch, a batch id); the
+delivery reports that arrive later by callback carry that id, which ties them back to the number.
+As with a gateway, nothing is sent twice: a send that may have reached the service is reported
+as uncertain, never repeated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable, Coroutine, Hashable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+
+from .const import DOMAIN, EVENT_DELIVERY_REPORT, LOGGER
+from .entity import account_device_id
+from .providers.errors import AuthError, ProviderConnectionError, ProviderError
+from .sending import (
+    MAX_WAIT,
+    STATUS_DELIVERED,
+    STATUS_FAILED,
+    STATUS_QUEUED,
+    STATUS_SENT,
+    check_recipients,
+    remember,
+)
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
+
+STATUS_UNCERTAIN: Final = "uncertain"
+"""The request failed after it may have reached the service: not repeated, not known."""
+STATUS_NOT_SENT: Final = "not_sent"
+"""An earlier part of the same send failed, so this one was never asked for."""
+_FINAL: Final = frozenset({STATUS_DELIVERED, STATUS_FAILED})
+_RANK: Final = {STATUS_QUEUED: 0, STATUS_SENT: 1, STATUS_DELIVERED: 2, STATUS_FAILED: 2}
+
+
+@dataclass(slots=True)
+class CloudSms:
+    """One recipient of one send, as far as the provider has told us."""
+
+    number: str
+    status: str = STATUS_QUEUED
+    message_id: str | None = None
+    batch_id: str | None = None
+    error: str | None = None
+
+    @property
+    def final(self) -> bool:
+        """Delivered or failed: what a caller that waits is waiting for."""
+        return self.status in _FINAL
+
+    def as_response(self) -> dict[str, Any]:
+        """Give the per-recipient result an action answers with."""
+        return {
+            "number": self.number,
+            "message_id": self.message_id,
+            "batch_id": self.batch_id,
+            "status": self.status,
+            "error": self.error,
+        }
+
+
+@dataclass(slots=True)
+class Submission:
+    """What one send did for each recipient; error is the failure that stopped it, if any."""
+
+    recipients: list[CloudSms]
+    error: ProviderError | None = None
+
+
+class Submitter(Protocol):
+    """One provider's way of putting a text on the wire for many recipients."""
+
+    def normalise(self, number: str) -> str:
+        """Return the number as the provider takes it, or raise InvalidInputError."""
+
+    async def submit(
+        self, numbers: list[str], text: str, *, sender: str | None, delivery_report: bool
+    ) -> Submission:
+        """Send once; raise only when nothing at all was sent."""
+
+
+class CloudSendTracker:
+    """Sends for one cloud account and turns its delivery reports into events."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        provider: str,
+        submitter: Submitter,
+        after_send: Callable[[], Coroutine[Any, Any, None]] | None = None,
+    ) -> None:
+        """Nothing is sent until the first send; after_send runs once a send went out."""
+        self._hass = hass
+        self._after_send = after_send
+        self._entry = entry
+        self._provider = provider
+        self.submitter = submitter
+        self._by_id: OrderedDict[str, CloudSms] = OrderedDict()
+        self._batches: OrderedDict[str, None] = OrderedDict()
+        self._reported: OrderedDict[Hashable, None] = OrderedDict()
+        self._waiters: set[asyncio.Event] = set()
+        self._closed = False
+
+    async def async_send(
+        self,
+        recipients: Sequence[str],
+        text: str,
+        *,
+        sender: str | None = None,
+        delivery_report: bool = True,
+    ) -> list[CloudSms]:
+        """Check every number, send once, and say plainly what did not go."""
+        numbers = check_recipients(recipients, self.submitter.normalise)
+        try:
+            outcome = await self.submitter.submit(
+                numbers, text, sender=sender, delivery_report=delivery_report
+            )
+        except AuthError:
+            self._entry.async_start_reauth(self._hass)
+            raise
+        except ProviderConnectionError as err:
+            LOGGER.warning(
+                "Sending %d SMS may or may not have reached %s (%s); it was not retried",
+                len(numbers),
+                self._provider,
+                err,
+            )
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="send_uncertain",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        for sms in outcome.recipients:
+            if sms.message_id is not None and sms.status == STATUS_QUEUED:
+                remember(self._by_id, sms.message_id, sms)
+            if sms.batch_id is not None:
+                remember(self._batches, sms.batch_id, None)
+        if self._after_send is not None:
+            self._entry.async_create_background_task(
+                self._hass, self._after_send(), f"{DOMAIN} after a send {self._entry.entry_id}"
+            )
+        statuses = [sms.status for sms in outcome.recipients]
+        if statuses.count(STATUS_QUEUED) != len(statuses):
+            raise _partial_send_error(statuses, outcome)
+        return outcome.recipients
+
+    # --- callbacks ------------------------------------------------------------------------------
+
+    @callback
+    def handle_delivery(self, message_id: str, status: str | None, raw_status: str) -> None:
+        """Take a delivery report; each SMS fires one event per status, however often told."""
+        tracked = self._by_id.get(message_id)
+        if status is None:
+            LOGGER.debug("A delivery report with status %s changes nothing", raw_status)
+            return
+        if tracked is not None and _RANK[status] > _RANK[tracked.status]:
+            tracked.status = status
+            for changed in self._waiters:
+                changed.set()
+        if (message_id, status) in self._reported:
+            return
+        remember(self._reported, (message_id, status), None)
+        self._fire(message_id, tracked.number if tracked else None, status, raw_status)
+
+    @callback
+    def handle_batch_failure(self, batch_id: str, reason: str | None) -> None:
+        """Report a batch message the service could not send: it names the batch, not the number."""
+        if batch_id not in self._batches:
+            LOGGER.debug("Ignored a failure callback for a batch this entry did not send")
+            return
+        self._fire(None, None, STATUS_FAILED, reason or "", batch_id=batch_id)
+
+    def knows_batch(self, batch_id: str) -> bool:
+        """Whether this entry sent that batch (callbacks for others are refused)."""
+        return batch_id in self._batches
+
+    def _fire(
+        self,
+        message_id: str | None,
+        recipient: str | None,
+        status: str,
+        raw_status: str,
+        *,
+        batch_id: str | None = None,
+    ) -> None:
+        data: dict[str, Any] = {
+            "entry_id": self._entry.entry_id,
+            "provider": self._provider,
+            "message_id": message_id,
+            "recipient": recipient,
+            "status": status,
+            "raw_status": raw_status,
+            "device_id": account_device_id(self._hass, self._entry),
+        }
+        if batch_id is not None:
+            data["batch_id"] = batch_id
+        self._hass.bus.async_fire(EVENT_DELIVERY_REPORT, data)
+
+    # --- waiting --------------------------------------------------------------------------------
+
+    async def wait_for(self, sent: Sequence[CloudSms], timeout: float) -> list[CloudSms]:  # noqa: ASYNC109
+        """Wait (at most MAX_WAIT) until each SMS is delivered or failed; reports come by push."""
+        wanted = list(sent)
+        changed = asyncio.Event()
+        self._waiters.add(changed)
+        try:
+            async with asyncio.timeout(min(max(timeout, 0.0), MAX_WAIT)):
+                while not self._closed and not all(sms.final for sms in wanted):
+                    changed.clear()
+                    await changed.wait()
+        except TimeoutError:
+            LOGGER.debug("Stopped waiting for delivery reports after %.0f s", timeout)
+        finally:
+            self._waiters.discard(changed)
+        return wanted
+
+    @callback
+    def async_shutdown(self) -> None:
+        """Release every waiting caller; the entry is going away."""
+        self._closed = True
+        for changed in self._waiters:
+            changed.set()
+
+
+def _partial_send_error(statuses: list[str], outcome: Submission) -> HomeAssistantError:
+    queued = statuses.count(STATUS_QUEUED)
+    uncertain = statuses.count(STATUS_UNCERTAIN)
+    not_sent = len(statuses) - queued - uncertain
+    reason = str(outcome.error) if outcome.error else None
+    reason = reason or next(
+        (sms.error for sms in outcome.recipients if sms.error), "refused by the service"
+    )
+    LOGGER.warning(
+        "A send stopped part way: %d SMS queued, %d uncertain (not retried), %d not sent: %s",
+        queued,
+        uncertain,
+        not_sent,
+        reason,
+    )
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="send_partial",
+        translation_placeholders={
+            "queued": str(queued),
+            "uncertain": str(uncertain),
+            "not_sent": str(not_sent),
+            "error": str(reason),
+        },
+    )

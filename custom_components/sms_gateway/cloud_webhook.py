@@ -1,0 +1,153 @@
+"""Callbacks from SMSLink and Plasgate: delivery reports and incoming SMS, from the internet.
+
+The webhook is not local_only: the services call from their own servers, directly or through a
+Home Assistant Cloud webhook. Its random id is the only thing that guards it, so it is treated as a
+secret. A body that does not parse is answered 400 and logged without its content; SMSLink may
+text a 2-Way answer back to the sender, so every answer to it has an empty body.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from functools import partial
+from http import HTTPStatus
+from typing import Any, Final
+
+from aiohttp import web
+from homeassistant.components import webhook
+from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant
+
+from .const import DOMAIN, EVENT_SMS_RECEIVED, LOGGER, PROVIDER_SMSLINK
+from .entity import account_device_id
+from .providers.errors import InvalidPushError
+from .providers.plasgate import DLR_ACK, DeliveryState, parse_batch_callback, parse_delivery_report
+from .providers.smslink_callbacks import (
+    DeliveryReport,
+    IncomingSms,
+    callback_fields,
+    parse_callback,
+)
+from .runtime import CloudConfigEntry
+from .sending import STATUS_DELIVERED, STATUS_FAILED, STATUS_SENT, remember
+
+_PLASGATE_STATUS: Final = {
+    DeliveryState.ACCEPTED: STATUS_SENT,
+    DeliveryState.DELIVERED: STATUS_DELIVERED,
+    DeliveryState.EXPIRED: STATUS_FAILED,
+    DeliveryState.UNDELIVERED: STATUS_FAILED,
+    DeliveryState.REJECTED: STATUS_FAILED,
+}
+_KEEP_SEEN: Final = 1024
+
+
+def async_register_cloud_webhook(hass: HomeAssistant, entry: CloudConfigEntry) -> None:
+    """Listen for this account's callbacks until the entry unloads."""
+    smslink = entry.runtime_data.provider == PROVIDER_SMSLINK
+    receiver = SmsLinkCallbacks(entry) if smslink else PlasgateCallbacks(entry)
+    webhook_id: str = entry.data[CONF_WEBHOOK_ID]
+    webhook.async_register(
+        hass,
+        DOMAIN,
+        entry.title,
+        webhook_id,
+        receiver.handle,
+        local_only=False,
+        allowed_methods=["GET", "POST"],
+    )
+    entry.async_on_unload(partial(webhook.async_unregister, hass, webhook_id))
+
+
+async def _fields(request: web.Request) -> dict[str, Any]:
+    """Merge the query and the form or JSON body: the services use all three."""
+    body = await request.read()
+    return callback_fields(request.query, body, request.content_type)
+
+
+def _refused(provider: str, err: InvalidPushError) -> web.Response:
+    LOGGER.debug("Refused a %s callback: %s", provider, err)
+    return web.Response(status=HTTPStatus.BAD_REQUEST)
+
+
+class SmsLinkCallbacks:
+    """Delivery reports and 2-Way SMS of one SMSLink account, told apart by their fields."""
+
+    def __init__(self, entry: CloudConfigEntry) -> None:
+        """Remember recent incoming SMS: SMSLink retries a callback that did not get a 200."""
+        self._entry = entry
+        self._seen: OrderedDict[tuple[str, str, str, str], None] = OrderedDict()
+
+    async def handle(
+        self, hass: HomeAssistant, _webhook_id: str, request: web.Request
+    ) -> web.Response:
+        """Parse and dispatch; never raise for what the network sent."""
+        try:
+            event = parse_callback(await _fields(request))
+        except InvalidPushError as err:
+            return _refused("SMSLink", err)
+        if isinstance(event, DeliveryReport):
+            status = STATUS_DELIVERED if event.delivered else STATUS_FAILED
+            self._entry.runtime_data.sends.handle_delivery(
+                str(event.message_id), status, event.raw_status
+            )
+        else:
+            self._on_incoming(hass, event)
+        return web.Response(status=HTTPStatus.OK)
+
+    def _on_incoming(self, hass: HomeAssistant, sms: IncomingSms) -> None:
+        key = (sms.sender, sms.receiver, sms.received_at.isoformat(), sms.text)
+        if key in self._seen:
+            LOGGER.debug("SMSLink repeated an incoming SMS already fired")
+            return
+        remember(self._seen, key, None, limit=_KEEP_SEEN)
+        data: dict[str, Any] = {
+            "entry_id": self._entry.entry_id,
+            "provider": PROVIDER_SMSLINK,
+            "sender": sms.sender,
+            "text": sms.text,
+            "received_at": sms.received_at.isoformat(),
+            "receiver": sms.receiver,
+            "device_id": account_device_id(hass, self._entry),
+        }
+        if sms.network_name:
+            data["network"] = sms.network_name
+        hass.bus.async_fire(EVENT_SMS_RECEIVED, data)
+
+
+class PlasgateCallbacks:
+    """Delivery reports (dlr_url) and batch callbacks (callback_url, errback_url) of one key."""
+
+    def __init__(self, entry: CloudConfigEntry) -> None:
+        """Match reports to sends through the entry's tracker."""
+        self._entry = entry
+
+    async def handle(
+        self, _hass: HomeAssistant, _webhook_id: str, request: web.Request
+    ) -> web.Response:
+        """Parse and dispatch; a delivery report is acknowledged the way Jasmin expects."""
+        try:
+            fields = await _fields(request)
+            if "batchId" in fields:
+                self._on_batch(_strings(fields))
+                return web.Response(status=HTTPStatus.OK)
+            report = parse_delivery_report(_strings(fields))
+        except InvalidPushError as err:
+            return _refused("Plasgate", err)
+        self._entry.runtime_data.sends.handle_delivery(
+            report.message_id, _PLASGATE_STATUS.get(report.state), report.status
+        )
+        return web.Response(status=HTTPStatus.OK, text=DLR_ACK)
+
+    def _on_batch(self, fields: Mapping[str, str]) -> None:
+        callback = parse_batch_callback(fields)
+        sends = self._entry.runtime_data.sends
+        if not sends.knows_batch(callback.batch_id):
+            raise InvalidPushError("A batch callback for a batch this entry did not send")
+        if not callback.success:
+            sends.handle_batch_failure(callback.batch_id, callback.reason)
+
+
+def _strings(fields: Mapping[str, Any]) -> dict[str, str]:
+    """Plasgate sends query or form fields: strings only, whatever a JSON body held."""
+    return {key: str(value) for key, value in fields.items() if isinstance(value, str | int)}

@@ -1,0 +1,79 @@
+"""One send, whatever the provider: the action and the notify services both come through here.
+
+Options that only one kind of provider understands are refused on the other with a translated
+error instead of being dropped: a caller who asked for a port or a sender must not get an SMS
+sent some other way without knowing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from homeassistant.exceptions import ServiceValidationError
+
+from .const import DOMAIN
+from .runtime import CloudRuntimeData, SmsGatewayConfigEntry
+from .sending import ENCODING_CHOICES, ENCODING_NAMES, TrackedSms, default_ports
+
+ATTR_PORTS: Final = "ports"
+ATTR_ENCODING: Final = "encoding"
+ATTR_SENDER: Final = "sender"
+ATTR_DELIVERY_REPORT: Final = "delivery_report"
+ATTR_WAIT: Final = "wait"
+ATTR_TIMEOUT: Final = "timeout"
+
+
+def _refuse(key: str, title: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders={"title": title}
+    )
+
+
+async def async_send(
+    entry: SmsGatewayConfigEntry,
+    recipients: Sequence[str],
+    message: str,
+    options: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    """Send once through the entry's provider; with `wait`, report what became of each SMS."""
+    runtime = entry.runtime_data
+    if isinstance(runtime, CloudRuntimeData):
+        if options.get(ATTR_PORTS):
+            raise _refuse("ports_not_supported", entry.title)
+        if options.get(ATTR_ENCODING, "auto") != "auto":
+            raise _refuse("encoding_not_supported", entry.title)
+        sent = await runtime.sends.async_send(
+            recipients,
+            message,
+            sender=options.get(ATTR_SENDER),
+            delivery_report=options.get(ATTR_DELIVERY_REPORT, True),
+        )
+        if options.get(ATTR_WAIT):
+            sent = await runtime.sends.wait_for(sent, options[ATTR_TIMEOUT])
+        return [sms.as_response() for sms in sent]
+    if ATTR_SENDER in options:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="sender_not_supported"
+        )
+    tracked = await runtime.sends.async_send(
+        recipients,
+        message,
+        ports=options.get(ATTR_PORTS) or default_ports(entry.options),
+        encoding=ENCODING_CHOICES[options.get(ATTR_ENCODING, "auto")],
+        delivery_report=options.get(ATTR_DELIVERY_REPORT, True),
+    )
+    if options.get(ATTR_WAIT):
+        tracked = await runtime.sends.wait_for(tracked, options[ATTR_TIMEOUT])
+    return [_gateway_response(sms) for sms in tracked]
+
+
+def _gateway_response(sms: TrackedSms) -> dict[str, Any]:
+    return {
+        "number": sms.number,
+        "user_id": sms.user_id,
+        "port": sms.port,
+        "status": sms.status,
+        "segments": sms.segments,
+        "encoding": ENCODING_NAMES[sms.encoding],
+    }
