@@ -1,25 +1,47 @@
 """Fixtures for the tests that run Home Assistant with the integration against the simulator."""
 
 from collections.abc import AsyncIterator, Iterator
+import hashlib
 from unittest.mock import PropertyMock, patch
 
+from aiohttp import web
+from aiohttp.test_utils import TestClient
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
+    CONF_URL,
     CONF_USERNAME,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     Platform,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.core_config import async_process_ha_core_config
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sms_gateway import PLATFORMS
-from custom_components.sms_gateway.const import CONF_PROVIDER, DOMAIN, PROVIDER_DINSTAR
-from tests.conftest import RunningDinstar
+from custom_components.sms_gateway.const import (
+    CONF_CONNECTION_ID,
+    CONF_COUNTRY,
+    CONF_DEFAULT_RECIPIENTS,
+    CONF_PRIVATE_KEY,
+    CONF_PROVIDER,
+    CONF_SECRET,
+    CONF_SENDER,
+    CONF_TEST_MODE,
+    DOMAIN,
+    PROVIDER_DINSTAR,
+    PROVIDER_PLASGATE,
+    PROVIDER_SMSLINK,
+)
+from tests.conftest import RunningDinstar, RunningPlasgate, RunningSmsLink
+
+type WebClient = TestClient[web.Request, web.Application]
 
 SERIAL = "da00-0030-1901-2817"
 WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
@@ -87,3 +109,98 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Serialise registry entries and states the way Home Assistant's own tests do."""
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+# --- cloud accounts -------------------------------------------------------------------------
+
+SMSLINK_WEBHOOK_ID = "5a1c0de5a1c0de5a1c0de5a1c0de5a1c"
+PLASGATE_WEBHOOK_ID = "9a5ca7e9a5ca7e9a5ca7e9a5ca7e9a5c"
+SMSLINK_DEFAULT_RECIPIENT = "+40712345678"
+PLASGATE_DEFAULT_RECIPIENT = "+85512345678"
+PLASGATE_KEY = "demo"
+
+
+@pytest.fixture
+def smslink_entry(smslink_simulator: RunningSmsLink) -> MockConfigEntry:
+    """An SMSLink account on the simulator, as the config flow would create it."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="SMSLink",
+        unique_id="demo",
+        data={
+            CONF_PROVIDER: PROVIDER_SMSLINK,
+            CONF_CONNECTION_ID: "demo",
+            CONF_PASSWORD: "demo",
+            CONF_WEBHOOK_ID: SMSLINK_WEBHOOK_ID,
+            CONF_URL: smslink_simulator.url,
+        },
+        options={
+            CONF_SENDER: "numeric",
+            CONF_COUNTRY: "RO",
+            CONF_DEFAULT_RECIPIENTS: [SMSLINK_DEFAULT_RECIPIENT],
+            CONF_TEST_MODE: False,
+        },
+    )
+
+
+@pytest.fixture
+def plasgate_entry(plasgate_simulator: RunningPlasgate) -> MockConfigEntry:
+    """A Plasgate account on the simulator, as the config flow would create it."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Plasgate",
+        unique_id="plasgate_" + hashlib.sha256(PLASGATE_KEY.encode()).hexdigest()[:16],
+        data={
+            CONF_PROVIDER: PROVIDER_PLASGATE,
+            CONF_PRIVATE_KEY: PLASGATE_KEY,
+            CONF_SECRET: "demo",
+            CONF_WEBHOOK_ID: PLASGATE_WEBHOOK_ID,
+            CONF_URL: plasgate_simulator.url,
+        },
+        options={
+            CONF_SENDER: "SMS Info",
+            CONF_COUNTRY: "KH",
+            CONF_DEFAULT_RECIPIENTS: [PLASGATE_DEFAULT_RECIPIENT],
+        },
+    )
+
+
+async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
+    """Add an entry and set it up for real against its simulator."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+@pytest.fixture
+async def web_client(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> WebClient:
+    """Home Assistant's HTTP server on 127.0.0.1, also its external URL (callbacks reach it)."""
+    assert await async_setup_component(hass, "webhook", {})
+    client: WebClient = await hass_client_no_auth()
+    await async_process_ha_core_config(
+        hass, {"external_url": str(client.make_url("/")).rstrip("/")}
+    )
+    return client
+
+
+@pytest.fixture
+async def smslink_account(
+    hass: HomeAssistant,
+    smslink_entry: MockConfigEntry,
+    smslink_simulator: RunningSmsLink,
+    web_client: WebClient,
+) -> MockConfigEntry:
+    """The SMSLink account set up, its simulator calling back to the entry's webhook."""
+    smslink_simulator.sim.callbacks.url = str(
+        web_client.make_url(f"/api/webhook/{SMSLINK_WEBHOOK_ID}")
+    )
+    return await set_up(hass, smslink_entry)
+
+
+@pytest.fixture
+async def plasgate_account(
+    hass: HomeAssistant, plasgate_entry: MockConfigEntry, web_client: WebClient
+) -> MockConfigEntry:
+    """The Plasgate account set up, with an external URL for its delivery reports."""
+    return await set_up(hass, plasgate_entry)
