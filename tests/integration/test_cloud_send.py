@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -24,11 +24,13 @@ from .conftest import (
 )
 
 
-async def wait_until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+async def wait_until(condition: Callable[[], bool], rounds: int = 500) -> None:
     """Callbacks come from the simulator's own tasks: let them arrive, within a bound."""
-    async with asyncio.timeout(seconds):
-        while not condition():
-            await asyncio.sleep(0.01)
+    for _ in range(rounds):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the callback never arrived")
 
 
 async def send_sms(

@@ -1,0 +1,149 @@
+"""Callbacks from the cloud simulators: incoming SMS, batch failures, and sends that go wrong."""
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.sms_gateway.const import EVENT_DELIVERY_REPORT, EVENT_SMS_RECEIVED
+from tests.conftest import RunningPlasgate, RunningSmsLink
+
+from .conftest import PLASGATE_WEBHOOK_ID, WebClient, set_up
+from .test_cloud_send import account_device, send_sms, wait_until
+
+
+async def test_smslink_incoming_sms_fires_once_with_the_provider(
+    hass: HomeAssistant, smslink_account: MockConfigEntry, smslink_simulator: RunningSmsLink
+) -> None:
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    sim = smslink_simulator.sim
+
+    fields = {
+        "sender": "0712345678",
+        "receiver": "1847",
+        "message": "Salut; ce faci?",
+        "timestamp": "1764460800",
+        "network_id": "2",
+        "network_name": "Orange RO",
+    }
+    assert sim.callbacks.incoming(fields)
+    await wait_until(lambda: len(sim.callbacks.history) >= 1)
+    # SMSLink calls again when it believes the first call failed: one event all the same.
+    assert sim.callbacks.incoming(fields)
+    await wait_until(lambda: len(sim.callbacks.history) >= 2)
+
+    assert [event.data for event in events] == [
+        {
+            "entry_id": smslink_account.entry_id,
+            "provider": "smslink",
+            "sender": "0712345678",
+            "text": "Salut; ce faci?",
+            "received_at": "2025-11-30T00:00:00+00:00",
+            "receiver": "1847",
+            "network": "Orange RO",
+            "device_id": account_device(hass, smslink_account).id,
+        }
+    ]
+
+
+async def test_smslink_undelivered_report_is_a_failure(
+    hass: HomeAssistant, smslink_account: MockConfigEntry, smslink_simulator: RunningSmsLink
+) -> None:
+    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    smslink_simulator.sim.faults["dlr_undelivered_rate"] = 1.0
+
+    result = await send_sms(hass, smslink_account, ["0712345678"], wait=True, timeout=5)
+
+    assert result[0]["status"] == "failed"
+    assert events[0].data["status"] == "failed"
+    assert events[0].data["raw_status"] == "0"
+
+
+async def test_plasgate_batch_failure_names_its_batch(
+    hass: HomeAssistant, plasgate_account: MockConfigEntry, plasgate_simulator: RunningPlasgate
+) -> None:
+    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    plasgate_simulator.sim.delivery.outcomes_by_number["85512000002"] = "rejected"
+
+    result = await send_sms(hass, plasgate_account, ["85512000001", "85512000002"])
+
+    batch_id = result[0]["batch_id"]
+    await wait_until(lambda: any(event.data.get("batch_id") for event in events))
+    failure = next(event for event in events if event.data.get("batch_id"))
+    assert failure.data["batch_id"] == batch_id
+    assert failure.data["status"] == "failed"
+    assert failure.data["recipient"] is None
+
+
+async def test_plasgate_callback_for_another_batch_is_refused(
+    hass: HomeAssistant, plasgate_account: MockConfigEntry, web_client: WebClient
+) -> None:
+    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+
+    response = await web_client.get(
+        f"/api/webhook/{PLASGATE_WEBHOOK_ID}",
+        params={"batchId": "not-ours", "status": "0", "statusText": 'Error "x"'},
+    )
+
+    assert response.status == 400
+    assert await response.text() == ""
+    assert not events
+
+
+async def test_plasgate_without_an_external_url_sends_without_reports(
+    hass: HomeAssistant, plasgate_entry: MockConfigEntry, plasgate_simulator: RunningPlasgate
+) -> None:
+    await set_up(hass, plasgate_entry)
+
+    await send_sms(hass, plasgate_entry, ["85512345678"])
+
+    assert plasgate_simulator.sim.api.messages[-1].dlr is None
+
+
+async def test_plasgate_no_report_asked_when_the_caller_does_not_want_one(
+    hass: HomeAssistant, plasgate_account: MockConfigEntry, plasgate_simulator: RunningPlasgate
+) -> None:
+    await send_sms(hass, plasgate_account, ["85512345678"], delivery_report=False)
+
+    assert plasgate_simulator.sim.api.messages[-1].dlr is None
+
+
+async def test_a_send_that_may_have_gone_is_not_repeated(
+    hass: HomeAssistant, smslink_account: MockConfigEntry, smslink_simulator: RunningSmsLink
+) -> None:
+    smslink_simulator.sim.faults["down"] = True
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await send_sms(hass, smslink_account, ["0712345678", "0712345679"])
+
+    assert caught.value.translation_key == "send_uncertain"
+
+
+async def test_a_batch_failing_part_way_says_what_went(
+    hass: HomeAssistant, plasgate_account: MockConfigEntry, plasgate_simulator: RunningPlasgate
+) -> None:
+    api = plasgate_simulator.sim.api
+    batch_send = api.routes[("POST", "/rest/batch-send")]
+
+    async def fail_after_the_first(request: Any) -> Any:
+        # The service breaks down after one batch: the simulator's 500 switch, from then on.
+        response = await batch_send(request)
+        plasgate_simulator.sim.switches["http_5xx_rate"] = 1.0
+        return response
+
+    api.routes[("POST", "/rest/batch-send")] = fail_after_the_first
+    numbers = [f"8551200{index:04d}" for index in range(250)]
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await send_sms(hass, plasgate_account, numbers)
+
+    placeholders = caught.value.translation_placeholders or {}
+    assert caught.value.translation_key == "send_partial"
+    assert (placeholders["queued"], placeholders["uncertain"], placeholders["not_sent"]) == (
+        "100",
+        "0",
+        "150",
+    )
+    assert len(api.messages) == 100
