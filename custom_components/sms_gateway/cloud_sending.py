@@ -174,9 +174,6 @@ class CloudSendTracker:
     @callback
     def handle_batch_failure(self, batch_id: str, reason: str | None) -> None:
         """Report a batch message the service could not send: it names the batch, not the number."""
-        if batch_id not in self._batches:
-            LOGGER.debug("Ignored a failure callback for a batch this entry did not send")
-            return
         self._fire(None, None, STATUS_FAILED, reason or "", batch_id=batch_id)
 
     def knows_batch(self, batch_id: str) -> bool:

@@ -1,5 +1,6 @@
 """Callbacks from the cloud simulators: incoming SMS, batch failures, and sends that go wrong."""
 
+import asyncio
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -147,3 +148,60 @@ async def test_a_batch_failing_part_way_says_what_went(
         "150",
     )
     assert len(api.messages) == 100
+
+
+async def test_a_report_heard_twice_fires_once(
+    hass: HomeAssistant, plasgate_account: MockConfigEntry, web_client: WebClient
+) -> None:
+    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    report = {"id": "msg-1", "message_status": "DELIVRD", "level": "2"}
+
+    for _ in range(2):
+        response = await web_client.post(f"/api/webhook/{PLASGATE_WEBHOOK_ID}", data=report)
+        assert response.status == 200
+        assert await response.text() == "ACK/Jasmin"
+    pending = {"id": "msg-2", "message_status": "SOMETHING_NEW", "level": "2"}
+    response = await web_client.get(f"/api/webhook/{PLASGATE_WEBHOOK_ID}", params=pending)
+    assert response.status == 200
+
+    assert [(event.data["message_id"], event.data["status"]) for event in events] == [
+        ("msg-1", "delivered")
+    ]
+    assert events[0].data["recipient"] is None
+
+
+async def test_wait_ends_at_the_timeout_without_a_report(
+    hass: HomeAssistant, smslink_account: MockConfigEntry, smslink_simulator: RunningSmsLink
+) -> None:
+    smslink_simulator.sim.faults["dlr_delay_s"] = 3600
+
+    result = await send_sms(hass, smslink_account, ["0712345678"], wait=True, timeout=1)
+
+    assert result[0]["status"] == "queued"
+
+
+async def test_unloading_releases_a_waiting_call(
+    hass: HomeAssistant, smslink_account: MockConfigEntry, smslink_simulator: RunningSmsLink
+) -> None:
+    smslink_simulator.sim.faults["dlr_delay_s"] = 3600
+    waiting = hass.async_create_task(
+        send_sms(hass, smslink_account, ["0712345678"], wait=True, timeout=60)
+    )
+    await wait_until(lambda: bool(smslink_simulator.sim.account.messages))
+    await asyncio.sleep(0.05)
+
+    await hass.config_entries.async_unload(smslink_account.entry_id)
+
+    async with asyncio.timeout(5):
+        result = await waiting
+    assert result[0]["status"] == "queued"
+
+
+async def test_a_refused_first_batch_is_a_clean_error(
+    hass: HomeAssistant, plasgate_account: MockConfigEntry, plasgate_simulator: RunningPlasgate
+) -> None:
+    with pytest.raises(HomeAssistantError) as caught:
+        await send_sms(hass, plasgate_account, ["85512000001", "85512000002"], sender="Unknown")
+
+    assert caught.value.translation_key == "gateway_rejected"
+    assert not plasgate_simulator.sim.api.messages
