@@ -3,6 +3,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG_FLOW := custom_components/sms_gateway/config_flow.py
 OPTIONS_FLOW := custom_components/sms_gateway/options_flow.py
+CLOUD_FLOW := custom_components/sms_gateway/cloud_flow.py,custom_components/sms_gateway/cloud_account.py
+CLOUD_OPTIONS_FLOW := custom_components/sms_gateway/cloud_options_flow.py
 
 .PHONY: test demo demo-sms setup lint typecheck pytest bench clean
 
@@ -18,7 +20,8 @@ typecheck: setup
 
 pytest: setup
 	COVERAGE_CORE=sysmon $(BIN)/pytest --cov --cov-report=term -n 2 -p no:cacheprovider
-	$(BIN)/coverage report --include=$(CONFIG_FLOW),$(OPTIONS_FLOW) --fail-under=100
+	$(BIN)/coverage report --include=$(CONFIG_FLOW),$(OPTIONS_FLOW),$(CLOUD_FLOW),$(CLOUD_OPTIONS_FLOW) \
+	  --fail-under=100
 
 test: lint typecheck pytest
 

@@ -1,4 +1,7 @@
-"""Config flow: pick a provider, prove the login against the device, then show the push set-up."""
+"""Config flow: pick a provider, prove the login, then show where events must be sent.
+
+Dinstar lives here; the SMSLink and Plasgate steps come from cloud_flow.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigEntry, ConfigFlowResult, OptionsFlow
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -26,7 +29,16 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .const import CONF_PROVIDER, DOMAIN, LOGGER, PROVIDER_DINSTAR
+from .cloud_flow import CloudAccountFlow
+from .cloud_options_flow import CloudOptionsFlow
+from .const import (
+    CONF_PROVIDER,
+    DOMAIN,
+    LOGGER,
+    PROVIDER_DINSTAR,
+    PROVIDER_PLASGATE,
+    PROVIDER_SMSLINK,
+)
 from .options_flow import SmsGatewayOptionsFlow
 from .providers.dinstar import DinstarClient, base_url
 from .providers.errors import (
@@ -38,8 +50,8 @@ from .providers.errors import (
     ProviderError,
 )
 
-# The first step's menu: one step per provider (SMSLink and Plasgate join with one line each).
-PROVIDER_STEPS: Final = [PROVIDER_DINSTAR]
+# The first step's menu: one step per provider.
+PROVIDER_STEPS: Final = [PROVIDER_DINSTAR, PROVIDER_SMSLINK, PROVIDER_PLASGATE]
 
 DEFAULT_USERNAME: Final = "admin"
 
@@ -98,23 +110,23 @@ def _without_password(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if key != CONF_PASSWORD}
 
 
-class SmsGatewayConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Add a Dinstar gateway (SMSLink and Plasgate accounts later)."""
+class SmsGatewayConfigFlow(CloudAccountFlow, domain=DOMAIN):
+    """Add a Dinstar gateway, an SMSLink connection or a Plasgate account."""
 
     VERSION = 1
 
     def __init__(self) -> None:
         """Hold what the steps learn until the entry is created."""
-        self._entry_data: dict[str, Any] = {}
+        super().__init__()
         self._port_count = 0
 
     @staticmethod
     @callback
-    def async_get_options_flow(
-        config_entry: ConfigEntry,  # noqa: ARG004 - Home Assistant's signature
-    ) -> SmsGatewayOptionsFlow:
-        """Options: polling, sending defaults and per-port balance."""
-        return SmsGatewayOptionsFlow()
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """Dinstar: polling, sending defaults and per-port balance; cloud: sending defaults."""
+        if config_entry.data[CONF_PROVIDER] == PROVIDER_DINSTAR:
+            return SmsGatewayOptionsFlow()
+        return CloudOptionsFlow()
 
     async def _probe(self, data: Mapping[str, Any]) -> tuple[GatewayProbe | None, dict[str, str]]:
         """Try the gateway; on failure say which form error explains it."""
@@ -190,12 +202,11 @@ class SmsGatewayConfigFlow(ConfigFlow, domain=DOMAIN):
     # Home Assistant knows no URL of its own: the same step, with the path and a hint instead.
     async_step_push_path = async_step_push
 
-    async def async_step_reauth(
-        self,
-        entry_data: Mapping[str, Any],  # noqa: ARG002 - the entry itself is read instead
-    ) -> ConfigFlowResult:
-        """Ask for a new login: the gateway refused the stored one."""
-        return await self.async_step_reauth_confirm()
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """Ask for a new login: the gateway or service refused the stored one."""
+        if entry_data[CONF_PROVIDER] == PROVIDER_DINSTAR:
+            return await self.async_step_reauth_confirm()
+        return await self._async_step_reauth_account()
 
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
@@ -229,6 +240,8 @@ class SmsGatewayConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change the address or login of the same gateway; the webhook id stays."""
         entry = self._get_reconfigure_entry()
+        if entry.data[CONF_PROVIDER] != PROVIDER_DINSTAR:
+            return await self._async_step_reconfigure_account()
         errors: dict[str, str] = {}
         if user_input is not None:
             gateway, errors = await self._probe(user_input)

@@ -1,0 +1,127 @@
+"""Options of an SMSLink or Plasgate account: sender, country, default recipients, test mode.
+
+The sender and every default recipient are checked the way a send will check them, with the
+country chosen on the same form; the entry's update listener reloads it to apply them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.core import HomeAssistant
+from homeassistant.generated.countries import COUNTRIES
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    CountrySelector,
+    CountrySelectorConfig,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import phonenumbers
+import voluptuous as vol
+
+from .cloud_account import SERVICES, CloudService, form_sender
+from .cloud_clients import plasgate_client, smslink_client
+from .const import (
+    CONF_COUNTRY,
+    CONF_DEFAULT_RECIPIENTS,
+    CONF_PROVIDER,
+    CONF_SENDER,
+    CONF_TEST_MODE,
+    PROVIDER_SMSLINK,
+)
+from .country import default_country
+from .providers.errors import InvalidInputError
+from .providers.text import normalise_number
+
+# Countries whose calling code is known: a national number needs it.
+_COUNTRY_SELECTOR: Final = CountrySelector(
+    CountrySelectorConfig(countries=sorted(COUNTRIES & phonenumbers.SUPPORTED_REGIONS))
+)
+_RECIPIENTS_SELECTOR: Final = TextSelector(
+    TextSelectorConfig(type=TextSelectorType.TEL, multiple=True)
+)
+
+
+def _number_check(
+    hass: HomeAssistant, data: Mapping[str, Any], options: Mapping[str, Any]
+) -> Callable[[str], str]:
+    """Return the provider's number normaliser; raises InvalidInputError on a bad sender."""
+    if data[CONF_PROVIDER] == PROVIDER_SMSLINK:
+        return smslink_client(hass, data, options).normalise
+    return plasgate_client(hass, data, options).number
+
+
+def _checked_numbers(
+    numbers: list[str], provider_number: Callable[[str], str]
+) -> tuple[list[str], list[str]]:
+    """Keep each number once, as typed but cleaned; the bad ones are named by position only."""
+    good: dict[str, str] = {}
+    bad: list[str] = []
+    for position, number in enumerate(numbers, start=1):
+        try:
+            good.setdefault(provider_number(number), normalise_number(number))
+        except InvalidInputError:
+            bad.append(f"#{position}")
+    return list(good.values()), bad
+
+
+def _schema(service: CloudService) -> vol.Schema:
+    fields: dict[vol.Marker, Any] = {
+        vol.Optional(CONF_SENDER): TextSelector(),
+        vol.Required(CONF_COUNTRY): _COUNTRY_SELECTOR,
+        vol.Optional(CONF_DEFAULT_RECIPIENTS): _RECIPIENTS_SELECTOR,
+    }
+    if service.provider == PROVIDER_SMSLINK:
+        fields[vol.Optional(CONF_TEST_MODE, default=False)] = BooleanSelector()
+    return vol.Schema(fields)
+
+
+class CloudOptionsFlow(OptionsFlow):
+    """One form: what every send of this account starts from."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Take the sender, country, default recipients and (SMSLink) test mode."""
+        entry = self.config_entry
+        service = SERVICES[entry.data[CONF_PROVIDER]]
+        errors: dict[str, str] = {}
+        placeholders = {"invalid": ""}
+        if user_input is not None:
+            options: dict[str, Any] = {
+                CONF_SENDER: form_sender(service, user_input),
+                CONF_COUNTRY: user_input[CONF_COUNTRY],
+            }
+            if service.provider == PROVIDER_SMSLINK:
+                options[CONF_TEST_MODE] = user_input[CONF_TEST_MODE]
+            try:
+                provider_number = _number_check(self.hass, entry.data, options)
+            except InvalidInputError:
+                errors[CONF_SENDER] = "invalid_sender"
+            else:
+                recipients, bad = _checked_numbers(
+                    user_input.get(CONF_DEFAULT_RECIPIENTS, []), provider_number
+                )
+                if bad:
+                    errors[CONF_DEFAULT_RECIPIENTS] = "invalid_recipient"
+                    placeholders["invalid"] = ", ".join(bad)
+                else:
+                    return self.async_create_entry(
+                        data={**entry.options, **options, CONF_DEFAULT_RECIPIENTS: recipients}
+                    )
+        shown = user_input or {
+            CONF_SENDER: entry.options.get(CONF_SENDER, service.sender),
+            CONF_COUNTRY: entry.options.get(
+                CONF_COUNTRY, default_country(self.hass, service.country)
+            ),
+            CONF_DEFAULT_RECIPIENTS: list(entry.options.get(CONF_DEFAULT_RECIPIENTS, [])),
+            CONF_TEST_MODE: entry.options.get(CONF_TEST_MODE, False),
+        }
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(_schema(service), shown),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
