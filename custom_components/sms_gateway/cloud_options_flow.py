@@ -23,6 +23,7 @@ from homeassistant.helpers.selector import (
 import phonenumbers
 import voluptuous as vol
 
+from .callback_url import callback_url
 from .cloud_account import SERVICES, CloudService, form_sender
 from .cloud_clients import plasgate_client, smslink_client
 from .const import (
@@ -83,12 +84,25 @@ def _schema(service: CloudService) -> vol.Schema:
 class CloudOptionsFlow(OptionsFlow):
     """One form: what every send of this account starts from."""
 
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Take the sender, country, default recipients and (SMSLink) test mode."""
+    async def async_step_init(
+        self,
+        user_input: dict[str, Any] | None = None,  # noqa: ARG002 - opening the flow has no input
+    ) -> ConfigFlowResult:
+        """Open the account's one page."""
+        return await self.async_step_account()
+
+    async def async_step_account(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Take the sender, country, default recipients and (SMSLink) test mode.
+
+        The page also shows the callback URL as it stands now: an external URL or Home Assistant
+        Cloud added after the entry was created is where SMSLink must be told to call.
+        """
         entry = self.config_entry
         service = SERVICES[entry.data[CONF_PROVIDER]]
         errors: dict[str, str] = {}
-        placeholders = {"invalid": ""}
+        placeholders = {"invalid": "", "callback_url": callback_url(self.hass, entry.data) or "-"}
         if user_input is not None:
             options: dict[str, Any] = {
                 CONF_SENDER: form_sender(service, user_input),
@@ -120,7 +134,7 @@ class CloudOptionsFlow(OptionsFlow):
             CONF_TEST_MODE: entry.options.get(CONF_TEST_MODE, False),
         }
         return self.async_show_form(
-            step_id="init",
+            step_id="account",
             data_schema=self.add_suggested_values_to_schema(_schema(service), shown),
             errors=errors,
             description_placeholders=placeholders,

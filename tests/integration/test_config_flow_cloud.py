@@ -749,7 +749,7 @@ async def open_options(hass: HomeAssistant, entry: MockConfigEntry) -> ConfigFlo
     """Open the cloud options form (one page, no menu)."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "init"
+    assert result["step_id"] == "account"
     return result
 
 
@@ -779,7 +779,7 @@ async def test_smslink_options(
         {CONF_SENDER: "SMSGateway", CONF_COUNTRY: "RO", CONF_DEFAULT_RECIPIENTS: typed},
     )
     assert result["errors"] == {CONF_DEFAULT_RECIPIENTS: "invalid_recipient"}
-    assert result["description_placeholders"] == {"invalid": "#2, #3"}
+    assert result["description_placeholders"] == {"invalid": "#2, #3", "callback_url": "-"}
     assert suggested_values(result)[CONF_DEFAULT_RECIPIENTS] == typed
 
     del typed[1:3]
@@ -845,7 +845,7 @@ async def test_plasgate_options(
             CONF_DEFAULT_RECIPIENTS: ["012 345 678", "call me"],
         },
     )
-    assert result["description_placeholders"] == {"invalid": "#2"}
+    assert result["description_placeholders"] == {"invalid": "#2", "callback_url": "-"}
     result = await hass.config_entries.options.async_configure(
         flow_id,
         {
@@ -952,3 +952,18 @@ async def test_secrets_never_leak(
     # The clients' request lines were captured, so the check above had something to check.
     assert "SMSLink POST index.php -> HTTP 200" in caplog.text
     assert "Plasgate GET /sms/public/certificates -> HTTP 401" in caplog.text
+
+
+async def test_options_show_the_callback_url_as_it_stands_now(
+    hass: HomeAssistant, smslink_entry: MockConfigEntry, mock_setup_entry: AsyncMock
+) -> None:
+    """An external URL added after the flow: the options page is where its URL is found."""
+    smslink_entry.add_to_hass(hass)
+    await async_process_ha_core_config(hass, {"external_url": "https://home.example.org"})
+
+    result = await open_options(hass, smslink_entry)
+
+    assert result["description_placeholders"] is not None
+    assert result["description_placeholders"]["callback_url"] == (
+        f"https://home.example.org/api/webhook/{smslink_entry.data[CONF_WEBHOOK_ID]}"
+    )
