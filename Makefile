@@ -37,11 +37,14 @@ demo: setup
 	$(BIN)/python -m demo
 
 # While `make demo` runs, in another terminal: make demo-sms FROM=+40712345678 TEXT="hello" [SIM_PORT=0]
-FROM ?= +40712345678
+# or, to the SMSLink account: make demo-sms PROVIDER=smslink FROM=0712345678 TEXT="hello"
+# Without FROM, each provider's own way of writing +40712345678.
+PROVIDER ?= dinstar
+FROM ?=
 TEXT ?= Hello from the SMS Gateway demo
 SIM_PORT ?= 0
 demo-sms:
-	$(BIN)/python -m demo sms --port "$(SIM_PORT)" --from "$(FROM)" --text "$(TEXT)"
+	$(BIN)/python -m demo sms --provider "$(PROVIDER)" --port "$(SIM_PORT)" $(if $(FROM),--from "$(FROM)") --text "$(TEXT)"
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage

@@ -1,15 +1,21 @@
-"""`python -m demo [run] [--port N]`; `python -m demo sms --from NUMBER --text TEXT [--port N]`.
+"""`python -m demo [run] [--port N]`; `python -m demo sms [--provider P] --from NUMBER --text TEXT`.
 
-The first runs the demo until Ctrl-C, the second sends its gateway an SMS.
+The first runs the demo until Ctrl-C, the second sends its gateway (SIM `--port N`) or its
+SMSLink account an SMS.
 """
 
 import argparse
 import asyncio
 from collections.abc import Sequence
+import logging
 
 from .console import say
 from .home_assistant import DemoError
-from .settings import PORT_COUNT
+from .settings import PORT_COUNT, SMSLINK_SENDER
+
+_PROVIDERS = ("dinstar", "smslink")
+# Each service writes a sender its own way: the gateway as received, SMSLink as a national number.
+_DEFAULT_SENDERS = {"dinstar": "+40712345678", "smslink": SMSLINK_SENDER}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,11 +26,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--port", type=int, help="Home Assistant's HTTP port (default 8123 or a free one)"
     )
-    sms = commands.add_parser("sms", help="an incoming SMS at the running demo's gateway")
-    sms.add_argument("--from", dest="sender", default="+40712345678", help="the sender's number")
+    sms = commands.add_parser(
+        "sms", help="an incoming SMS at the running demo's gateway or SMSLink account"
+    )
+    sms.add_argument(
+        "--provider", choices=_PROVIDERS, default="dinstar", help="who receives it (dinstar)"
+    )
+    sms.add_argument(
+        "--from", dest="sender", help="the sender's number (+40712345678; SMSLink 0712345678)"
+    )
     sms.add_argument("--text", default="Hello from the SMS Gateway demo", help="the message")
     sms.add_argument(
-        "--port", type=int, default=0, choices=range(PORT_COUNT), help="SIM port (0-7)"
+        "--port", type=int, default=0, choices=range(PORT_COUNT), help="Dinstar SIM port (0-7)"
     )
     return parser
 
@@ -35,9 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Imported here: `run` loads Home Assistant (seconds), which `sms` does not need.
         if args.command == "sms":
-            from .inject import inject_sms
+            from .inject import inject_sms, inject_smslink_sms
 
-            return asyncio.run(inject_sms(args.port, args.sender, args.text))
+            sender = args.sender or _DEFAULT_SENDERS[args.provider]
+            if args.provider == "smslink":
+                return asyncio.run(inject_smslink_sms(sender, args.text))
+            return asyncio.run(inject_sms(args.port, sender, args.text))
+        # The integration's package loads Home Assistant's camera helpers, which log a traceback
+        # where the system has no libturbojpeg (a camera speed-up; Home Assistant's log hides it).
+        logging.getLogger("homeassistant.components.camera.img_util").setLevel(logging.CRITICAL)
         from .run import run_demo
 
         return asyncio.run(run_demo(getattr(args, "port", None)))

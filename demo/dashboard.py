@@ -1,14 +1,15 @@
 """The demo dashboard: a section per SIM port (registration, signal, number, balance ...).
 
-Entity ids follow has_entity_name: the device name ("Port N", or the entry title for the gateway)
-slugified, then the entity's name.
+Entity ids follow has_entity_name: the device name ("Port N", or the entry title for the gateway
+and the SMSLink account) slugified, then the entity's name.
 """
 
 from typing import Any
 
 from homeassistant.util import slugify
 
-from .settings import BALANCE_PORTS, PORT_COUNT
+from .entries import SMSLINK_TITLE
+from .settings import BALANCE_PORTS, PORT_COUNT, SMSLINK_SENDER
 
 # (entity domain, object id after the device's, label on the dashboard), in display order.
 _PORT_ROWS = (
@@ -26,6 +27,11 @@ _GATEWAY_ROWS = (
     ("flash_used", "Flash"),
     ("sms_queue", "SMS queue"),
 )
+# The SMSLink account's balance: SMS left in Romania and abroad.
+_SMSLINK_ROWS = (
+    ("national_sms", "National SMS"),
+    ("international_sms", "International SMS"),
+)
 
 
 def _port_rows(port: int) -> list[tuple[str, str]]:
@@ -42,8 +48,18 @@ def _gateway_rows(title: str) -> list[tuple[str, str]]:
     return [(f"sensor.{device}_{object_id}", label) for object_id, label in _GATEWAY_ROWS]
 
 
+def _smslink_rows() -> list[tuple[str, str]]:
+    device = slugify(SMSLINK_TITLE)
+    return [(f"sensor.{device}_{object_id}", label) for object_id, label in _SMSLINK_ROWS]
+
+
+def smslink_entity_ids() -> list[str]:
+    """List the SMSLink entities the dashboard refers to (checked apart from the gateway's)."""
+    return [entity_id for entity_id, _label in _smslink_rows()]
+
+
 def dashboard_entity_ids(title: str) -> list[str]:
-    """List every entity the dashboard refers to (the demo checks that each one exists)."""
+    """List every gateway entity the dashboard refers to (the demo checks that each one exists)."""
     rows = _gateway_rows(title)
     for port in range(PORT_COUNT):
         rows += _port_rows(port)
@@ -87,6 +103,19 @@ def _overview(title: str) -> dict[str, Any]:
     return _section(title, [signal, *_tiles(_gateway_rows(title)), how_to])
 
 
+def _smslink() -> dict[str, Any]:
+    how_to = {
+        "type": "markdown",
+        "content": (
+            "**Send the SMSLink account an SMS** (2-Way):\n\n"
+            f'`make demo-sms PROVIDER=smslink FROM={SMSLINK_SENDER} TEXT="hello"`\n\n'
+            "It comes back from the simulator as a callback and fires "
+            "`sms_gateway_sms_received` with `provider: smslink`."
+        ),
+    }
+    return _section(SMSLINK_TITLE, [*_tiles(_smslink_rows()), how_to])
+
+
 def dashboard_config(title: str) -> dict[str, Any]:
     """Build the Lovelace configuration (storage mode) of the default dashboard."""
     port_sections = [
@@ -101,7 +130,7 @@ def dashboard_config(title: str) -> dict[str, Any]:
                 "icon": "mdi:sim",
                 "type": "sections",
                 "max_columns": 4,
-                "sections": [_overview(title), *port_sections],
+                "sections": [_overview(title), _smslink(), *port_sections],
             }
         ],
     }

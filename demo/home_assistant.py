@@ -23,15 +23,16 @@ class HomeAssistantApi:
     """The few REST calls the demo needs."""
 
     def __init__(self, session: aiohttp.ClientSession, base_url: str, token: str) -> None:
-        """Call base_url with a bearer token."""
-        self._session = session
-        self._base_url = base_url
+        """Call base_url with a bearer token (the websocket API authenticates with it too)."""
+        self.session = session
+        self.base_url = base_url
+        self.token = token
         self._headers = {"Authorization": f"Bearer {token}"}
 
     async def get(self, path: str) -> Any:
         """GET a JSON document; raise aiohttp.ClientError on failure."""
-        async with self._session.get(
-            f"{self._base_url}{path}", headers=self._headers, timeout=_REQUEST_TIMEOUT
+        async with self.session.get(
+            f"{self.base_url}{path}", headers=self._headers, timeout=_REQUEST_TIMEOUT
         ) as response:
             response.raise_for_status()
             return await response.json()
@@ -39,6 +40,10 @@ class HomeAssistantApi:
     async def states(self) -> dict[str, dict[str, Any]]:
         """Every entity's state, by entity id."""
         return {state["entity_id"]: state for state in await self.get("/api/states")}
+
+    async def config_entries(self, domain: str) -> list[dict[str, Any]]:
+        """List the domain's config entries with their state ("loaded", "setup_error" ...)."""
+        return list(await self.get(f"/api/config/config_entries/entry?domain={domain}"))
 
 
 class HomeAssistantProcess:

@@ -1,4 +1,8 @@
-"""`python -m demo sms`: an SMS arrives at the simulated gateway, then Home Assistant shows it."""
+"""`python -m demo sms`: an SMS arrives at a simulator, then Home Assistant shows it.
+
+The gateway's shows on its port's Incoming SMS entity; SMSLink's as a `sms_gateway_sms_received`
+event on the bus.
+"""
 
 import asyncio
 import contextlib
@@ -7,11 +11,16 @@ from typing import Any
 import aiohttp
 
 from .console import say
+from .events import watch_events
 from .home_assistant import DemoError, HomeAssistantApi
 from .runtime_file import DemoRuntime
 from .settings import RUNTIME_FILE
 
 SHOW_TIMEOUT = 15.0
+# const.EVENT_SMS_RECEIVED and PROVIDER_SMSLINK, written out: importing the integration's package
+# would load Home Assistant (seconds) into a command that only talks HTTP.
+EVENT_SMS_RECEIVED = "sms_gateway_sms_received"
+_SMSLINK = "smslink"
 _POLL_PAUSE = 0.3
 
 
@@ -50,6 +59,22 @@ def describe(entity_id: str, state: dict[str, Any]) -> str:
     )
 
 
+async def _post_incoming(
+    session: aiohttp.ClientSession, simulator_url: str, name: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    """POST a simulator's /_sim/incoming; its answer, DemoError when it is gone or refuses."""
+    try:
+        async with session.post(f"{simulator_url}/_sim/incoming", json=body) as response:
+            answer = dict(await response.json())
+    except aiohttp.ClientError as err:
+        raise DemoError(
+            f"the demo's {name} simulator does not answer: is `make demo` running?"
+        ) from err
+    if response.status != 200:  # noqa: PLR2004
+        raise DemoError(f"the {name} simulator refused the SMS: {answer.get('error')}")
+    return answer
+
+
 async def inject_sms(port: int, sender: str, text: str) -> int:
     """POST /_sim/incoming, then wait until the port's Incoming SMS entity changes."""
     runtime = DemoRuntime.load(RUNTIME_FILE)
@@ -57,22 +82,55 @@ async def inject_sms(port: int, sender: str, text: str) -> int:
     async with aiohttp.ClientSession() as session:
         api = HomeAssistantApi(session, runtime.ha_url, runtime.access_token)
         before = await entity_state(api, entity_id)
-        try:
-            async with session.post(
-                f"{runtime.simulator_url}/_sim/incoming",
-                json={"port": port, "sender": sender, "text": text},
-            ) as response:
-                answer = await response.json()
-        except aiohttp.ClientError as err:
-            raise DemoError(
-                "the demo's simulator does not answer: is `make demo` running?"
-            ) from err
-        if response.status != 200:  # noqa: PLR2004
-            raise DemoError(f"the simulator refused the SMS: {answer.get('error')}")
+        answer = await _post_incoming(
+            session,
+            runtime.simulator_url,
+            "Dinstar",
+            {"port": port, "sender": sender, "text": text},
+        )
         say(f"Port {port} received SMS #{answer['incoming_sms_id']} from {sender}")
         shown = await wait_until_shown(api, entity_id, before)
     if shown is None:
         say(f"Home Assistant did not show it on {entity_id} within {SHOW_TIMEOUT:.0f} s")
         return 1
     say(describe(entity_id, shown))
+    return 0
+
+
+async def smslink_round_trip(
+    api: HomeAssistantApi, smslink_url: str, sender: str, text: str
+) -> dict[str, Any] | None:
+    """Let an SMS reach the SMSLink account; the data of the event it fires, or None."""
+
+    def is_it(data: dict[str, Any]) -> bool:
+        return data.get("provider") == _SMSLINK and data.get("text") == text
+
+    async with watch_events(api, EVENT_SMS_RECEIVED) as events:
+        body = {"sender": sender, "text": text}
+        if not (await _post_incoming(api.session, smslink_url, "SMSLink", body))["called"]:
+            raise DemoError("the SMSLink simulator has no callback URL to call")
+        return await events.next(is_it, SHOW_TIMEOUT)
+
+
+def describe_event(data: dict[str, Any]) -> str:
+    """One line saying what Home Assistant fired for an SMS."""
+    return (
+        f"Home Assistant: {EVENT_SMS_RECEIVED} from {data.get('provider')} "
+        f"(sender {data.get('sender')}, text {data.get('text')!r})"
+    )
+
+
+async def inject_smslink_sms(sender: str, text: str) -> int:
+    """POST the SMSLink simulator's /_sim/incoming, then wait for Home Assistant's event."""
+    runtime = DemoRuntime.load(RUNTIME_FILE)
+    async with aiohttp.ClientSession() as session:
+        api = HomeAssistantApi(session, runtime.ha_url, runtime.access_token)
+        fired = await smslink_round_trip(api, runtime.smslink_url, sender, text)
+    if fired is None:
+        say(
+            f"Home Assistant fired no {EVENT_SMS_RECEIVED} for it within {SHOW_TIMEOUT:.0f} s "
+            f"(the simulator's calls: {runtime.smslink_url}/_sim/state)"
+        )
+        return 1
+    say(describe_event(fired))
     return 0

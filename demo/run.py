@@ -1,4 +1,4 @@
-"""`python -m demo`: the simulator in this process, Home Assistant as a child, until Ctrl-C."""
+"""`python -m demo`: the simulators in this process, Home Assistant as a child, until Ctrl-C."""
 
 import asyncio
 import contextlib
@@ -10,9 +10,12 @@ import aiohttp
 
 from simulators.dinstar import DinstarSimulator
 
-from .config_dir import build_config_dir, gateway_title
+from .cloud_check import cloud_problems
+from .cloud_simulators import point_smslink_callbacks_at, start_cloud_simulators
+from .config_dir import build_config_dir
 from .console import say
 from .dashboard import dashboard_entity_ids
+from .entries import gateway_title
 from .home_assistant import (
     DemoError,
     HomeAssistantApi,
@@ -28,7 +31,13 @@ from .settings import (
     HOST,
     LOGIN_PASSWORD,
     LOGIN_USERNAME,
+    PLASGATE_PRIVATE_KEY,
+    PLASGATE_SECRET,
     RUNTIME_FILE,
+    SMSLINK_CONNECTION_ID,
+    SMSLINK_PASSWORD,
+    SMSLINK_SENDER,
+    CloudEndpoint,
     DemoEndpoints,
 )
 from .simulator import (
@@ -41,6 +50,8 @@ from .simulator import (
 
 _START_TIMEOUT = 300.0
 _ENTITIES_TIMEOUT = 90.0
+# Started with the gateway's entry, so they are usually there by the time its entities are.
+_CLOUD_TIMEOUT = 30.0
 
 
 def pick_ha_port(wanted: int | None) -> int:
@@ -64,7 +75,12 @@ def _banner(endpoints: DemoEndpoints, problems: list[str]) -> str:
         f"  Home Assistant:     {endpoints.ha_url}/lovelace/sim-ports",
         f"  Login:              {LOGIN_USERNAME} / {LOGIN_PASSWORD}",
         f"  Dinstar simulator:  {endpoints.simulator_url}  (control API under /_sim/)",
-        '  Send it an SMS:     make demo-sms FROM=+40712345678 TEXT="hello"',
+        f"  SMSLink simulator:  {endpoints.smslink.url}  "
+        f"(login {SMSLINK_CONNECTION_ID} / {SMSLINK_PASSWORD})",
+        f"  Plasgate simulator: {endpoints.plasgate.url}  "
+        f"(keys {PLASGATE_PRIVATE_KEY} / {PLASGATE_SECRET})",
+        '  Send an SMS:        make demo-sms FROM=+40712345678 TEXT="hello"',
+        f'                      make demo-sms PROVIDER=smslink FROM={SMSLINK_SENDER} TEXT="hello"',
         "  Stop:               Ctrl-C",
         "=" * 72,
     ]
@@ -121,16 +137,28 @@ async def run_demo(ha_port: int | None = None) -> int:
     set_gateway_clock()
     sim = build_simulator()
     server = await start_simulator(sim)
+    cloud = await start_cloud_simulators()
     process = HomeAssistantProcess(CONFIG_DIR)
     try:
         endpoints = DemoEndpoints(
-            simulator_url=server.url, ha_port=pick_ha_port(ha_port), webhook_id=secrets.token_hex()
+            simulator_url=server.url,
+            ha_port=pick_ha_port(ha_port),
+            webhook_id=secrets.token_hex(),
+            smslink=CloudEndpoint(url=cloud.smslink_server.url, webhook_id=secrets.token_hex()),
+            plasgate=CloudEndpoint(url=cloud.plasgate_server.url, webhook_id=secrets.token_hex()),
         )
         say(f"Dinstar simulator ({sim.settings.ports} ports) on {server.url}")
+        say(f"SMSLink simulator on {endpoints.smslink.url}, Plasgate on {endpoints.plasgate.url}")
         account = build_config_dir(CONFIG_DIR, endpoints, sim.settings.sn)
         point_pushes_at(sim, endpoints.push_url)
+        point_smslink_callbacks_at(
+            cloud.smslink, endpoints.webhook_url(endpoints.smslink.webhook_id)
+        )
         DemoRuntime(
-            simulator_url=server.url, ha_url=endpoints.ha_url, access_token=account.access_token
+            simulator_url=server.url,
+            smslink_url=endpoints.smslink.url,
+            ha_url=endpoints.ha_url,
+            access_token=account.access_token,
         ).save(RUNTIME_FILE)
         say(f"Starting Home Assistant with {CONFIG_DIR} ...")
         await process.start()
@@ -142,12 +170,14 @@ async def run_demo(ha_port: int | None = None) -> int:
             )
             problems = [f"not in Home Assistant: {', '.join(missing)}"] if missing else []
             problems += await _check_push(api, sim)
+            problems += await cloud_problems(api, endpoints.smslink.url, _CLOUD_TIMEOUT)
         say(_banner(endpoints, problems))
         await _until_stopped(process)
-        say("Stopping Home Assistant and the simulator ...")
+        say("Stopping Home Assistant and the simulators ...")
     finally:
         with contextlib.suppress(asyncio.CancelledError):
             await process.stop()
+        await cloud.stop()
         await server.stop()
         RUNTIME_FILE.unlink(missing_ok=True)
     return 0

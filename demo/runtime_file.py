@@ -12,6 +12,7 @@ class DemoRuntime:
     """The running demo's addresses and token."""
 
     simulator_url: str
+    smslink_url: str
     ha_url: str
     access_token: str
 
@@ -27,8 +28,12 @@ class DemoRuntime:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:
             raise DemoError("no demo is running: start it with `make demo` first") from err
-        return cls(
-            simulator_url=data["simulator_url"],
-            ha_url=data["ha_url"],
-            access_token=data["access_token"],
-        )
+        try:
+            return cls(
+                simulator_url=data["simulator_url"],
+                smslink_url=data["smslink_url"],
+                ha_url=data["ha_url"],
+                access_token=data["access_token"],
+            )
+        except KeyError as err:
+            raise DemoError("the running demo is older than this command: restart it") from err

@@ -30,21 +30,46 @@ BALANCE_INTERVAL_MINUTES: Final = 60
 BALANCE_PORTS: Final = tuple(REGISTERED_SIGNALS)
 WELCOME_SMS: Final = ("+212600000001", "Welcome to the SMS Gateway demo!")
 
+# The cloud accounts: the simulators' default credentials (DESIGN.md), so the two sides agree.
+SMSLINK_CONNECTION_ID: Final = "demo"
+SMSLINK_PASSWORD: Final = "demo"  # noqa: S105 (the simulator's documented default)
+SMSLINK_RECIPIENT: Final = "+40712345678"
+# An SMSLink 2-Way sender as the service writes it: a national number.
+SMSLINK_SENDER: Final = "0712345678"
+SMSLINK_WELCOME_SMS: Final = (SMSLINK_SENDER, "Welcome to the SMSLink demo account!")
+PLASGATE_PRIVATE_KEY: Final = "demo"
+PLASGATE_SECRET: Final = "demo"  # noqa: S105 (the simulator's documented default)
+PLASGATE_RECIPIENT: Final = "+85512345678"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloudEndpoint:
+    """Where a cloud simulator listens, and the webhook of its account's entry."""
+
+    url: str
+    webhook_id: str
+
 
 @dataclass(frozen=True, kw_only=True)
 class DemoEndpoints:
-    """Where the simulator and Home Assistant listen, and the webhook between them."""
+    """Where the simulators and Home Assistant listen, and the webhooks between them."""
 
     simulator_url: str
     ha_port: int
     webhook_id: str
+    smslink: CloudEndpoint
+    plasgate: CloudEndpoint
 
     @property
     def ha_url(self) -> str:
         """Home Assistant's base URL."""
         return f"http://{HOST}:{self.ha_port}"
 
+    def webhook_url(self, webhook_id: str) -> str:
+        """Build the URL of one of Home Assistant's webhooks."""
+        return f"{self.ha_url}/api/webhook/{webhook_id}"
+
     @property
     def push_url(self) -> str:
         """The URL the gateway posts its push events to."""
-        return f"{self.ha_url}/api/webhook/{self.webhook_id}"
+        return self.webhook_url(self.webhook_id)

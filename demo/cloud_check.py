@@ -1,0 +1,85 @@
+"""Whether the SMSLink and Plasgate accounts came up: a warning line each, never a failure.
+
+The gateway part of the demo is worth running even when a cloud entry does not set up, so what is
+missing goes into the banner instead of stopping everything.
+"""
+
+import asyncio
+from collections.abc import Sequence
+import contextlib
+from typing import Any
+
+import aiohttp
+
+from custom_components.sms_gateway.const import DOMAIN
+
+from .console import say
+from .dashboard import smslink_entity_ids
+from .entries import PLASGATE_TITLE, SMSLINK_TITLE
+from .home_assistant import DemoError, HomeAssistantApi, wait_for_entities
+from .inject import describe_event, smslink_round_trip
+from .settings import SMSLINK_WELCOME_SMS
+
+_LOADED = "loaded"
+# States an entry passes through before it settles on loaded, setup_error, setup_retry ...
+_STARTING = frozenset({"not_loaded", "setup_in_progress"})
+_POLL_PAUSE = 0.5
+
+
+def _settled(entry: dict[str, Any] | None) -> bool:
+    return entry is not None and entry["state"] not in _STARTING
+
+
+async def _settled_entries(
+    api: HomeAssistantApi, titles: Sequence[str], within: float
+) -> dict[str, dict[str, Any]]:
+    """Poll the integration's entries until none of titles is still starting; by title."""
+    entries: dict[str, dict[str, Any]] = {}
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(within):
+            while True:
+                with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                    entries = {entry["title"]: entry for entry in await api.config_entries(DOMAIN)}
+                if all(_settled(entries.get(title)) for title in titles):
+                    return entries
+                await asyncio.sleep(_POLL_PAUSE)
+    return entries
+
+
+def _entry_problem(title: str, entry: dict[str, Any] | None) -> str | None:
+    if entry is None:
+        return f"Home Assistant has no {title} entry"
+    if entry["state"] == _LOADED:
+        return None
+    reason = f": {entry['reason']}" if entry.get("reason") else ""
+    return f"the {title} entry did not set up ({entry['state']}{reason})"
+
+
+async def _smslink_problems(api: HomeAssistantApi, smslink_url: str, within: float) -> list[str]:
+    """Check the balance sensors, then a first 2-Way SMS through the callback."""
+    missing = await wait_for_entities(api, smslink_entity_ids(), within)
+    if missing:
+        return [f"not in Home Assistant: {', '.join(missing)}"]
+    try:
+        fired = await smslink_round_trip(api, smslink_url, *SMSLINK_WELCOME_SMS)
+    except DemoError as err:
+        return [f"SMSLink 2-Way: {err}"]
+    if fired is None:
+        return ["the SMSLink welcome SMS fired no event in Home Assistant"]
+    say(describe_event(fired))
+    return []
+
+
+async def cloud_problems(api: HomeAssistantApi, smslink_url: str, within: float) -> list[str]:
+    """Say what of the SMSLink and Plasgate accounts is not working, one line each."""
+    entries = await _settled_entries(api, (SMSLINK_TITLE, PLASGATE_TITLE), within)
+    problems: list[str] = []
+    smslink = _entry_problem(SMSLINK_TITLE, entries.get(SMSLINK_TITLE))
+    if smslink is None:
+        problems += await _smslink_problems(api, smslink_url, within)
+    else:
+        problems.append(f"{smslink}, so no {', '.join(smslink_entity_ids())}")
+    plasgate = _entry_problem(PLASGATE_TITLE, entries.get(PLASGATE_TITLE))
+    if plasgate is not None:
+        problems.append(plasgate)
+    return problems

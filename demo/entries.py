@@ -1,0 +1,185 @@
+"""The config entries the demo writes, in the shapes the config flows create them.
+
+A gateway entry for the Dinstar simulator, an SMSLink and a Plasgate entry for theirs (DESIGN.md
+and the cloud-account contract: unique ids without secrets, `url` pointing at the simulator).
+"""
+
+from datetime import UTC, datetime
+import hashlib
+from typing import Any
+
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
+)
+from homeassistant.util.ulid import ulid_now
+
+from custom_components.sms_gateway.const import (
+    CONF_BALANCE,
+    CONF_BALANCE_CODE,
+    CONF_BALANCE_INTERVAL,
+    CONF_BALANCE_PATTERN,
+    CONF_BALANCE_UNIT,
+    CONF_CONNECTION_ID,
+    CONF_COUNTRY,
+    CONF_DEFAULT_RECIPIENTS,
+    CONF_PRIVATE_KEY,
+    CONF_PROVIDER,
+    CONF_SECRET,
+    CONF_SENDER,
+    CONF_TEST_MODE,
+    DEFAULT_BALANCE_PATTERN,
+    DEFAULT_PLASGATE_COUNTRY,
+    DEFAULT_SMSLINK_COUNTRY,
+    DOMAIN,
+    PROVIDER_DINSTAR,
+    PROVIDER_PLASGATE,
+    PROVIDER_SMSLINK,
+)
+
+from .settings import (
+    BALANCE_CODE,
+    BALANCE_INTERVAL_MINUTES,
+    BALANCE_PORTS,
+    BALANCE_UNIT,
+    PLASGATE_PRIVATE_KEY,
+    PLASGATE_RECIPIENT,
+    PLASGATE_SECRET,
+    SMSLINK_CONNECTION_ID,
+    SMSLINK_PASSWORD,
+    SMSLINK_RECIPIENT,
+    DemoEndpoints,
+)
+
+SMSLINK_TITLE = "SMSLink"
+PLASGATE_TITLE = "Plasgate"
+_SMSLINK_SENDER = "numeric"
+_PLASGATE_SENDER = "SMS Info"
+
+
+def gateway_title(serial: str) -> str:
+    """Title the entry the way the config flow titles a gateway."""
+    return f"Dinstar {serial}"
+
+
+def _config_entry(
+    domain: str, title: str, source: str, data: dict[str, Any], **fields: Any
+) -> dict[str, Any]:
+    """Shape one entry as core.config_entries stores it."""
+    now = datetime.now(UTC).isoformat()
+    entry = {
+        "created_at": now,
+        "data": data,
+        "discovery_keys": {},
+        "disabled_by": None,
+        "domain": domain,
+        "entry_id": ulid_now(),
+        "minor_version": 1,
+        "modified_at": now,
+        "options": {},
+        "pref_disable_new_entities": False,
+        "pref_disable_polling": False,
+        "source": source,
+        "subentries": [],
+        "title": title,
+        "unique_id": None,
+        "version": 1,
+    }
+    return entry | fields
+
+
+def _balance_options() -> dict[str, dict[str, str | int]]:
+    return {
+        str(port): {
+            CONF_BALANCE_CODE: BALANCE_CODE,
+            CONF_BALANCE_PATTERN: DEFAULT_BALANCE_PATTERN,
+            CONF_BALANCE_UNIT: BALANCE_UNIT,
+            CONF_BALANCE_INTERVAL: BALANCE_INTERVAL_MINUTES,
+        }
+        for port in BALANCE_PORTS
+    }
+
+
+def _gateway_entry(endpoints: DemoEndpoints, serial: str) -> dict[str, Any]:
+    return _config_entry(
+        DOMAIN,
+        gateway_title(serial),
+        "user",
+        {
+            CONF_PROVIDER: PROVIDER_DINSTAR,
+            CONF_HOST: endpoints.simulator_url,
+            CONF_USERNAME: "admin",
+            CONF_PASSWORD: "admin",
+            CONF_VERIFY_SSL: False,
+            CONF_WEBHOOK_ID: endpoints.webhook_id,
+        },
+        unique_id=serial,
+        options={CONF_BALANCE: _balance_options()},
+    )
+
+
+def _smslink_entry(endpoints: DemoEndpoints) -> dict[str, Any]:
+    """Use the connection id as the unique id: an identifier, not a secret."""
+    return _config_entry(
+        DOMAIN,
+        SMSLINK_TITLE,
+        "user",
+        {
+            CONF_PROVIDER: PROVIDER_SMSLINK,
+            CONF_CONNECTION_ID: SMSLINK_CONNECTION_ID,
+            CONF_PASSWORD: SMSLINK_PASSWORD,
+            CONF_WEBHOOK_ID: endpoints.smslink.webhook_id,
+            CONF_URL: endpoints.smslink.url,
+        },
+        unique_id=SMSLINK_CONNECTION_ID,
+        options={
+            CONF_SENDER: _SMSLINK_SENDER,
+            CONF_COUNTRY: DEFAULT_SMSLINK_COUNTRY,
+            CONF_DEFAULT_RECIPIENTS: [SMSLINK_RECIPIENT],
+            CONF_TEST_MODE: False,
+        },
+    )
+
+
+def _plasgate_unique_id(private_key: str) -> str:
+    """Name the account by a hash of its key: the key itself is a secret."""
+    return "plasgate_" + hashlib.sha256(private_key.encode()).hexdigest()[:16]
+
+
+def _plasgate_entry(endpoints: DemoEndpoints) -> dict[str, Any]:
+    return _config_entry(
+        DOMAIN,
+        PLASGATE_TITLE,
+        "user",
+        {
+            CONF_PROVIDER: PROVIDER_PLASGATE,
+            CONF_PRIVATE_KEY: PLASGATE_PRIVATE_KEY,
+            CONF_SECRET: PLASGATE_SECRET,
+            CONF_WEBHOOK_ID: endpoints.plasgate.webhook_id,
+            CONF_URL: endpoints.plasgate.url,
+        },
+        unique_id=_plasgate_unique_id(PLASGATE_PRIVATE_KEY),
+        options={
+            CONF_SENDER: _PLASGATE_SENDER,
+            CONF_COUNTRY: DEFAULT_PLASGATE_COUNTRY,
+            CONF_DEFAULT_RECIPIENTS: [PLASGATE_RECIPIENT],
+        },
+    )
+
+
+def config_entries(endpoints: DemoEndpoints, serial: str) -> list[dict[str, Any]]:
+    """List the three accounts' entries, and backup's.
+
+    Onboarding leaves a backup entry behind; without it Home Assistant creates one at start-up
+    and shows a stray "New devices discovered" notification.
+    """
+    return [
+        _gateway_entry(endpoints, serial),
+        _smslink_entry(endpoints),
+        _plasgate_entry(endpoints),
+        _config_entry("backup", "Backup", "system", {}),
+    ]
