@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from .cloud_sending import STATUS_NOT_SENT, STATUS_UNCERTAIN, CloudSms, Submission
-from .providers.errors import ProviderConnectionError, ProviderError
+from .cloud_sending import MAY_HAVE_SENT, STATUS_NOT_SENT, STATUS_UNCERTAIN, CloudSms, Submission
+from .providers.errors import ProviderError
 from .providers.plasgate import MAX_RECIPIENTS_PER_BATCH, DlrOptions, PlasgateClient
 from .providers.smslink import BulkStatus, SmsLinkClient
 from .sending import STATUS_FAILED
@@ -96,9 +96,7 @@ class PlasgateSubmitter:
             except ProviderError as err:
                 if not recipients:
                     raise
-                lost = (
-                    STATUS_UNCERTAIN if isinstance(err, ProviderConnectionError) else STATUS_FAILED
-                )
+                lost = STATUS_UNCERTAIN if isinstance(err, MAY_HAVE_SENT) else STATUS_FAILED
                 recipients += [CloudSms(number, status=lost, error=str(err)) for number in chunk]
                 recipients += [
                     CloudSms(number, status=STATUS_NOT_SENT)

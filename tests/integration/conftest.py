@@ -175,8 +175,12 @@ async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry
 
 @pytest.fixture
 async def web_client(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> WebClient:
-    """Home Assistant's HTTP server on 127.0.0.1, also its external URL (callbacks reach it)."""
-    assert await async_setup_component(hass, "webhook", {})
+    """Home Assistant's HTTP server on 127.0.0.1, also its external URL (callbacks reach it).
+
+    The test server freezes the router: what registers views (notify, diagnostics) comes first.
+    """
+    for component in ("webhook", "notify", "diagnostics"):
+        assert await async_setup_component(hass, component, {})
     client: WebClient = await hass_client_no_auth()
     await async_process_ha_core_config(
         hass, {"external_url": str(client.make_url("/")).rstrip("/")}

@@ -142,10 +142,11 @@ async def test_a_batch_failing_part_way_says_what_went(
 
     placeholders = caught.value.translation_placeholders or {}
     assert caught.value.translation_key == "send_partial"
+    # A 500 may come after the service took the batch: uncertain, never repeated; the rest unsent.
     assert (placeholders["queued"], placeholders["uncertain"], placeholders["not_sent"]) == (
         "100",
-        "0",
-        "150",
+        "100",
+        "50",
     )
     assert len(api.messages) == 100
 
@@ -205,3 +206,29 @@ async def test_a_refused_first_batch_is_a_clean_error(
 
     assert caught.value.translation_key == "gateway_rejected"
     assert not plasgate_simulator.sim.api.messages
+
+
+async def test_a_refused_batch_after_an_accepted_one_is_not_sent(
+    hass: HomeAssistant, plasgate_account: MockConfigEntry, plasgate_simulator: RunningPlasgate
+) -> None:
+    api = plasgate_simulator.sim.api
+    batch_send = api.routes[("POST", "/rest/batch-send")]
+
+    async def refuse_after_the_first(request: Any) -> Any:
+        # The account's sender is withdrawn after one batch: the service answers 400 from then on.
+        response = await batch_send(request)
+        plasgate_simulator.sim.settings.senders.clear()
+        return response
+
+    api.routes[("POST", "/rest/batch-send")] = refuse_after_the_first
+    numbers = [f"8551200{index:04d}" for index in range(150)]
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await send_sms(hass, plasgate_account, numbers)
+
+    placeholders = caught.value.translation_placeholders or {}
+    assert (placeholders["queued"], placeholders["uncertain"], placeholders["not_sent"]) == (
+        "100",
+        "0",
+        "50",
+    )

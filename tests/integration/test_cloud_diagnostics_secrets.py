@@ -367,15 +367,7 @@ ERROR_PATHS: list[Any] = [
     plasgate_malformed,
     plasgate_wrong_key,
     plasgate_rate_limited,
-    pytest.param(
-        plasgate_quotes_the_number,
-        marks=pytest.mark.xfail(
-            reason="PlasgateTransport.scrub() removes the key and secret from a refusal's text "
-            "but not phone numbers (SMSLink's read_reply masks digit runs): a 4xx that names "
-            "the recipient puts the number into the error and the log",
-            strict=True,
-        ),
-    ),
+    plasgate_quotes_the_number,
     smslink_down,
     smslink_slow,
     smslink_wrong_password,

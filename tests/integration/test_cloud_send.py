@@ -178,3 +178,22 @@ async def test_plasgate_many_recipients_go_in_batches_of_100(
     assert len({sms["batch_id"] for sms in result}) == 3
     assert {sms["status"] for sms in result} == {"queued"}
     assert len(plasgate_simulator.sim.api.messages) == 250
+
+
+async def test_notify_services_exist_beside_the_webhook(
+    hass: HomeAssistant, smslink_account: MockConfigEntry, smslink_simulator: RunningSmsLink
+) -> None:
+    """With the callback server up, the legacy service and the entity are there and send."""
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        "notify", "smslink", {"message": "hi", "target": ["0712000001"]}, blocking=True
+    )
+    await hass.services.async_call(
+        "notify",
+        "send_message",
+        {"entity_id": "notify.smslink_sms_to_default_recipients", "message": "hi"},
+        blocking=True,
+    )
+
+    sent = sorted(message.to for message in smslink_simulator.sim.account.messages.values())
+    assert sent == ["0712000001", "0712345678"]

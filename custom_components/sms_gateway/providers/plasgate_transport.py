@@ -30,6 +30,7 @@ from .errors import (
     ServiceError,
 )
 from .plasgate_limiter import SlidingWindowLimiter
+from .text import mask_number
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ _SERVER_ERROR: Final = 500
 _SUCCESS_TEXT: Final = re.compile(r'^\s*Success\s+"([^"]*)"\s*$')
 _ERROR_TEXT: Final = re.compile(r'^\s*Error\s+"([^"]*)"\s*$')
 _MAX_REASON: Final = 200
+_LONG_DIGIT_RUN: Final = re.compile(r"\+?\d{6,}")
+"""A phone number the service quotes back (e.g. in "Invalid destination address ...")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +129,10 @@ class PlasgateTransport:
         self._rate_limit_retries = rate_limit_retries
 
     def scrub(self, text: str) -> str:
-        """Remove the key and secret from text the service sent, and shorten it."""
+        """Remove the key and secret from text the service sent, mask numbers, and shorten it."""
         for secret in (self._private_key, self._secret):
             text = text.replace(secret, "***")
+        text = _LONG_DIGIT_RUN.sub(lambda match: mask_number(match.group()), text)
         return text[:_MAX_REASON]
 
     async def _exchange(
