@@ -1,6 +1,7 @@
 """Callbacks from the cloud simulators: incoming SMS, batch failures, and sends that go wrong."""
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -122,33 +123,49 @@ async def test_a_send_that_may_have_gone_is_not_repeated(
     assert caught.value.translation_key == "send_uncertain"
 
 
+def after_the_first_batch(sim: RunningPlasgate, breakage: Callable[[], None]) -> None:
+    """Let one batch through, then change the simulated service (it breaks, or refuses)."""
+    api = sim.sim.api
+    batch_send = api.routes[("POST", "/rest/batch-send")]
+
+    async def then_break(request: Any) -> Any:
+        response = await batch_send(request)
+        breakage()
+        return response
+
+    api.routes[("POST", "/rest/batch-send")] = then_break
+
+
+async def part_way_counts(
+    hass: HomeAssistant, entry: MockConfigEntry, recipients: int
+) -> tuple[str, str, str]:
+    numbers = [f"8551200{index:04d}" for index in range(recipients)]
+    with pytest.raises(HomeAssistantError) as caught:
+        await send_sms(hass, entry, numbers)
+    placeholders = caught.value.translation_placeholders or {}
+    assert caught.value.translation_key == "send_partial"
+    return placeholders["queued"], placeholders["uncertain"], placeholders["not_sent"]
+
+
 async def test_a_batch_failing_part_way_says_what_went(
     hass: HomeAssistant, plasgate_account: MockConfigEntry, plasgate_simulator: RunningPlasgate
 ) -> None:
-    api = plasgate_simulator.sim.api
-    batch_send = api.routes[("POST", "/rest/batch-send")]
-
-    async def fail_after_the_first(request: Any) -> Any:
-        # The service breaks down after one batch: the simulator's 500 switch, from then on.
-        response = await batch_send(request)
-        plasgate_simulator.sim.switches["http_5xx_rate"] = 1.0
-        return response
-
-    api.routes[("POST", "/rest/batch-send")] = fail_after_the_first
-    numbers = [f"8551200{index:04d}" for index in range(250)]
-
-    with pytest.raises(HomeAssistantError) as caught:
-        await send_sms(hass, plasgate_account, numbers)
-
-    placeholders = caught.value.translation_placeholders or {}
-    assert caught.value.translation_key == "send_partial"
-    # A 500 may come after the service took the batch: uncertain, never repeated; the rest unsent.
-    assert (placeholders["queued"], placeholders["uncertain"], placeholders["not_sent"]) == (
-        "100",
-        "100",
-        "50",
+    after_the_first_batch(
+        plasgate_simulator, lambda: plasgate_simulator.sim.switches.update(http_5xx_rate=1.0)
     )
-    assert len(api.messages) == 100
+
+    # A 500 may come after the service took the batch: uncertain, never repeated; the rest unsent.
+    assert await part_way_counts(hass, plasgate_account, 250) == ("100", "100", "50")
+    assert len(plasgate_simulator.sim.api.messages) == 100
+
+
+async def test_a_refused_batch_after_an_accepted_one_is_not_sent(
+    hass: HomeAssistant, plasgate_account: MockConfigEntry, plasgate_simulator: RunningPlasgate
+) -> None:
+    # The account's sender is withdrawn after one batch: the service answers 400 from then on.
+    after_the_first_batch(plasgate_simulator, plasgate_simulator.sim.settings.senders.clear)
+
+    assert await part_way_counts(hass, plasgate_account, 150) == ("100", "0", "50")
 
 
 async def test_a_report_heard_twice_fires_once(
@@ -206,29 +223,3 @@ async def test_a_refused_first_batch_is_a_clean_error(
 
     assert caught.value.translation_key == "gateway_rejected"
     assert not plasgate_simulator.sim.api.messages
-
-
-async def test_a_refused_batch_after_an_accepted_one_is_not_sent(
-    hass: HomeAssistant, plasgate_account: MockConfigEntry, plasgate_simulator: RunningPlasgate
-) -> None:
-    api = plasgate_simulator.sim.api
-    batch_send = api.routes[("POST", "/rest/batch-send")]
-
-    async def refuse_after_the_first(request: Any) -> Any:
-        # The account's sender is withdrawn after one batch: the service answers 400 from then on.
-        response = await batch_send(request)
-        plasgate_simulator.sim.settings.senders.clear()
-        return response
-
-    api.routes[("POST", "/rest/batch-send")] = refuse_after_the_first
-    numbers = [f"8551200{index:04d}" for index in range(150)]
-
-    with pytest.raises(HomeAssistantError) as caught:
-        await send_sms(hass, plasgate_account, numbers)
-
-    placeholders = caught.value.translation_placeholders or {}
-    assert (placeholders["queued"], placeholders["uncertain"], placeholders["not_sent"]) == (
-        "100",
-        "0",
-        "50",
-    )
