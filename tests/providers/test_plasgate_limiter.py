@@ -68,3 +68,16 @@ async def test_real_clock_default():
 def test_refuses_nonsense(limit, window):
     with pytest.raises(ValueError):
         SlidingWindowLimiter(limit, window)
+
+
+async def test_a_slot_counts_from_when_its_answer_came_back():
+    """The service counts a request on arrival: a slow request holds its slot longer."""
+    time = FakeTime()
+    limiter = SlidingWindowLimiter(1, 60, clock=time.clock, sleep=time.sleep)
+    slot = await limiter.acquire()
+    time.now += 2  # the request travels, the service answers
+    limiter.settle(slot)
+
+    await limiter.acquire()
+
+    assert time.sleeps == [60.0]

@@ -208,9 +208,12 @@ class PlasgateTransport:
         body = None if payload is None else json.dumps(payload, ensure_ascii=False).encode()
         retries_left = self._rate_limit_retries
         while True:
-            if limiter is not None:
-                await limiter.acquire()
-            status, reply, headers = await self._exchange(method, path, body)
+            slot = None if limiter is None else await limiter.acquire()
+            try:
+                status, reply, headers = await self._exchange(method, path, body)
+            finally:
+                if limiter is not None and slot is not None:
+                    limiter.settle(slot)
             _LOGGER.debug("Plasgate %s %s -> HTTP %s", method, path, status)
             if status == _TOO_MANY and limiter is not None and retries_left > 0:
                 retries_left -= 1
