@@ -33,7 +33,9 @@ from .sending import (
     STATUS_QUEUED,
     STATUS_SENT,
     check_recipients,
+    partial_send_error,
     remember,
+    uncertain_send_error,
 )
 
 if TYPE_CHECKING:
@@ -137,17 +139,7 @@ class CloudSendTracker:
             self._entry.async_start_reauth(self._hass)
             raise
         except MAY_HAVE_SENT as err:
-            LOGGER.warning(
-                "Sending %d SMS may or may not have reached %s (%s); it was not retried",
-                len(numbers),
-                self._provider,
-                err,
-            )
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="send_uncertain",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            raise uncertain_send_error(len(numbers), self._provider, err) from err
         for sms in outcome.recipients:
             if sms.message_id is not None and sms.status == STATUS_QUEUED:
                 remember(self._by_id, sms.message_id, sms)
@@ -240,25 +232,8 @@ class CloudSendTracker:
 def _partial_send_error(statuses: list[str], outcome: Submission) -> HomeAssistantError:
     queued = statuses.count(STATUS_QUEUED)
     uncertain = statuses.count(STATUS_UNCERTAIN)
-    not_sent = len(statuses) - queued - uncertain
     reason = str(outcome.error) if outcome.error else None
     reason = reason or next(
         (sms.error for sms in outcome.recipients if sms.error), "refused by the service"
     )
-    LOGGER.warning(
-        "A send stopped part way: %d SMS queued, %d uncertain (not retried), %d not sent: %s",
-        queued,
-        uncertain,
-        not_sent,
-        reason,
-    )
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key="send_partial",
-        translation_placeholders={
-            "queued": str(queued),
-            "uncertain": str(uncertain),
-            "not_sent": str(not_sent),
-            "error": str(reason),
-        },
-    )
+    return partial_send_error(queued, uncertain, len(statuses) - queued - uncertain, reason)

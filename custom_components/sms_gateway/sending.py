@@ -106,6 +106,44 @@ class TrackedSms:
         return True
 
 
+def uncertain_send_error(count: int, where: str, error: ProviderError) -> HomeAssistantError:
+    """Say that a send may or may not have gone, and was not repeated (a duplicate costs money)."""
+    LOGGER.warning(
+        "Sending %d SMS may or may not have reached %s (%s); it was not retried",
+        count,
+        where,
+        error,
+    )
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="send_uncertain",
+        translation_placeholders={"error": str(error)},
+    )
+
+
+def partial_send_error(
+    queued: int, uncertain: int, not_sent: int, reason: object
+) -> HomeAssistantError:
+    """Say how far a send that stopped part way got: queued, uncertain, not sent."""
+    LOGGER.warning(
+        "A send stopped part way: %d SMS queued, %d uncertain (not retried), %d not sent: %s",
+        queued,
+        uncertain,
+        not_sent,
+        reason,
+    )
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="send_partial",
+        translation_placeholders={
+            "queued": str(queued),
+            "uncertain": str(uncertain),
+            "not_sent": str(not_sent),
+            "error": str(reason),
+        },
+    )
+
+
 def check_message(text: str, encoding: Encoding | None) -> TextPlan:
     """Plan the text, refusing an empty, over-long or unencodable one before any request."""
     try:
@@ -222,16 +260,7 @@ class SendTracker:
             )
         except ProviderConnectionError as err:
             # It may be queued: keep following it, so a late result is still reported.
-            LOGGER.warning(
-                "Sending %d SMS may or may not have reached the gateway (%s); it was not retried",
-                len(numbers),
-                err,
-            )
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="send_uncertain",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            raise uncertain_send_error(len(numbers), "the gateway", err) from err
         except ProviderError:
             self._forget(range(first, first + len(numbers)))
             raise
@@ -251,23 +280,7 @@ class SendTracker:
     ) -> HomeAssistantError:
         queued = states.count(RecipientState.QUEUED)
         uncertain = states.count(RecipientState.UNCERTAIN)
-        LOGGER.warning(
-            "A send stopped part way: %d SMS queued, %d uncertain (not retried), %d not sent: %s",
-            queued,
-            uncertain,
-            len(states) - queued - uncertain,
-            error,
-        )
-        return HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="send_partial",
-            translation_placeholders={
-                "queued": str(queued),
-                "uncertain": str(uncertain),
-                "not_sent": str(len(states) - queued - uncertain),
-                "error": str(error),
-            },
-        )
+        return partial_send_error(queued, uncertain, len(states) - queued - uncertain, error)
 
     async def _reserve_user_ids(self, count: int) -> int:
         """Hand out ids that were never used, saving the new high mark before they are."""
