@@ -5,7 +5,6 @@ and the cloud-account contract: unique ids without secrets, `url` pointing at th
 """
 
 from datetime import UTC, datetime
-import hashlib
 from typing import Any
 
 from homeassistant.const import (
@@ -18,6 +17,7 @@ from homeassistant.const import (
 )
 from homeassistant.util.ulid import ulid_now
 
+from custom_components.sms_gateway.cloud_account import plasgate_unique_id
 from custom_components.sms_gateway.const import (
     CONF_BALANCE,
     CONF_BALANCE_CODE,
@@ -145,11 +145,6 @@ def _smslink_entry(endpoints: DemoEndpoints) -> dict[str, Any]:
     )
 
 
-def _plasgate_unique_id(private_key: str) -> str:
-    """Name the account by a hash of its key: the key itself is a secret."""
-    return "plasgate_" + hashlib.sha256(private_key.encode()).hexdigest()[:16]
-
-
 def _plasgate_entry(endpoints: DemoEndpoints) -> dict[str, Any]:
     return _config_entry(
         DOMAIN,
@@ -162,7 +157,7 @@ def _plasgate_entry(endpoints: DemoEndpoints) -> dict[str, Any]:
             CONF_WEBHOOK_ID: endpoints.plasgate.webhook_id,
             CONF_URL: endpoints.plasgate.url,
         },
-        unique_id=_plasgate_unique_id(PLASGATE_PRIVATE_KEY),
+        unique_id=plasgate_unique_id(PLASGATE_PRIVATE_KEY),
         options={
             CONF_SENDER: _PLASGATE_SENDER,
             CONF_COUNTRY: DEFAULT_PLASGATE_COUNTRY,

@@ -8,7 +8,6 @@ as uncertain, never repeated.
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Hashable, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ from .providers.errors import (
     ServiceError,
 )
 from .sending import (
-    MAX_WAIT,
     STATUS_DELIVERED,
     STATUS_FAILED,
     STATUS_QUEUED,
@@ -37,6 +35,7 @@ from .sending import (
     remember,
     uncertain_send_error,
 )
+from .waiting import Waiters
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -118,8 +117,7 @@ class CloudSendTracker:
         self._by_id: OrderedDict[str, CloudSms] = OrderedDict()
         self._batches: OrderedDict[str, None] = OrderedDict()
         self._reported: OrderedDict[Hashable, None] = OrderedDict()
-        self._waiters: set[asyncio.Event] = set()
-        self._closed = False
+        self._waiters = Waiters()
 
     async def async_send(
         self,
@@ -165,8 +163,7 @@ class CloudSendTracker:
             return
         if tracked is not None and _RANK[status] > _RANK[tracked.status]:
             tracked.status = status
-            for changed in self._waiters:
-                changed.set()
+            self._waiters.wake()
         if (message_id, status) in self._reported:
             return
         remember(self._reported, (message_id, status), None)
@@ -208,25 +205,14 @@ class CloudSendTracker:
     async def wait_for(self, sent: Sequence[CloudSms], timeout: float) -> list[CloudSms]:  # noqa: ASYNC109
         """Wait (at most MAX_WAIT) until each SMS is delivered or failed; reports come by push."""
         wanted = list(sent)
-        changed = asyncio.Event()
-        self._waiters.add(changed)
-        try:
-            async with asyncio.timeout(min(max(timeout, 0.0), MAX_WAIT)):
-                while not self._closed and not all(sms.final for sms in wanted):
-                    changed.clear()
-                    await changed.wait()
-        except TimeoutError:
+        if not await self._waiters.until(lambda: all(sms.final for sms in wanted), timeout):
             LOGGER.debug("Stopped waiting for delivery reports after %.0f s", timeout)
-        finally:
-            self._waiters.discard(changed)
         return wanted
 
     @callback
     def async_shutdown(self) -> None:
         """Release every waiting caller; the entry is going away."""
-        self._closed = True
-        for changed in self._waiters:
-            changed.set()
+        self._waiters.close()
 
 
 def _partial_send_error(statuses: list[str], outcome: Submission) -> HomeAssistantError:

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping
-from functools import partial
 from http import HTTPStatus
 from typing import Any, Final
 
 from aiohttp import web
-from homeassistant.components import webhook
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
-from .const import DOMAIN, EVENT_SMS_RECEIVED, LOGGER, PROVIDER_SMSLINK
+from .const import EVENT_SMS_RECEIVED, LOGGER, PROVIDER_SMSLINK
 from .entity import account_device_id
 from .providers.errors import InvalidPushError
 from .providers.plasgate import DLR_ACK, DeliveryState, parse_batch_callback, parse_delivery_report
@@ -31,6 +29,7 @@ from .providers.smslink_callbacks import (
 )
 from .runtime import CloudConfigEntry
 from .sending import STATUS_DELIVERED, STATUS_FAILED, STATUS_SENT, remember
+from .webhook import register_entry_webhook
 
 _PLASGATE_STATUS: Final = {
     DeliveryState.ACCEPTED: STATUS_SENT,
@@ -46,17 +45,14 @@ def async_register_cloud_webhook(hass: HomeAssistant, entry: CloudConfigEntry) -
     """Listen for this account's callbacks until the entry unloads."""
     smslink = entry.runtime_data.provider == PROVIDER_SMSLINK
     receiver = SmsLinkCallbacks(entry) if smslink else PlasgateCallbacks(entry)
-    webhook_id: str = entry.data[CONF_WEBHOOK_ID]
-    webhook.async_register(
+    register_entry_webhook(
         hass,
-        DOMAIN,
-        entry.title,
-        webhook_id,
+        entry,
+        entry.data[CONF_WEBHOOK_ID],
         receiver.handle,
         local_only=False,
-        allowed_methods=["GET", "POST"],
+        methods=["GET", "POST"],
     )
-    entry.async_on_unload(partial(webhook.async_unregister, hass, webhook_id))
 
 
 async def _fields(request: web.Request) -> dict[str, Any]:

@@ -33,13 +33,7 @@ from .providers.dinstar_models import (
 )
 from .providers.errors import InvalidInputError, ProviderConnectionError, ProviderError
 from .providers.text import Encoding, TextPlan, mask_number, normalise_number, plan_text
-
-MAX_WAIT: Final = 60.0
-"""The longest a caller may wait for sending results, in seconds."""
-DEFAULT_WAIT: Final = 30.0
-FIRST_POLL: Final = 1.0
-MAX_POLL: Final = 5.0
-"""Waiting polls query_sms_result after these pauses (doubling) unless a push answers first."""
+from .waiting import Waiters
 
 STORAGE_VERSION: Final = 1
 _ID_EPOCH: Final = datetime(2025, 1, 1, tzinfo=UTC)
@@ -224,8 +218,7 @@ class SendTracker:
         self._tracked: OrderedDict[int, TrackedSms] = OrderedDict()
         self._by_ref: OrderedDict[tuple[str, int, int], int] = OrderedDict()
         self._reported: OrderedDict[Hashable, None] = OrderedDict()
-        self._waiters: set[asyncio.Event] = set()
-        self._closed = False
+        self._waiters = Waiters()
 
     # --- sending ------------------------------------------------------------------------------
 
@@ -390,8 +383,7 @@ class SendTracker:
 
     def _advance(self, tracked: TrackedSms | None, status: str) -> None:
         if tracked is not None and tracked.advance(status):
-            for changed in self._waiters:
-                changed.set()
+            self._waiters.wake()
 
     def _report(
         self,
@@ -452,31 +444,18 @@ class SendTracker:
     async def wait_for(self, sent: Sequence[TrackedSms], timeout: float) -> list[TrackedSms]:  # noqa: ASYNC109
         """Wait (at most MAX_WAIT) until each send is sent or failed, by push or by polling."""
         wanted = list(sent)
-        changed = asyncio.Event()
-        self._waiters.add(changed)
-        pause = FIRST_POLL
-        try:
-            async with asyncio.timeout(min(max(timeout, 0.0), MAX_WAIT)):
-                while not self._closed and (pending := [s for s in wanted if not s.final]):
-                    changed.clear()
-                    try:
-                        async with asyncio.timeout(pause):
-                            await changed.wait()
-                    except TimeoutError:
-                        await self._poll([sms.user_id for sms in pending])
-                        pause = min(pause * 2, MAX_POLL)
-        except TimeoutError:
+
+        async def poll() -> None:
+            await self._poll([sms.user_id for sms in wanted if not sms.final])
+
+        if not await self._waiters.until(lambda: all(sms.final for sms in wanted), timeout, poll):
             LOGGER.debug("Stopped waiting for sending results after %.0f s", timeout)
-        finally:
-            self._waiters.discard(changed)
         return wanted
 
     @callback
     def async_shutdown(self) -> None:
         """Release every waiting caller; the entry is going away."""
-        self._closed = True
-        for changed in self._waiters:
-            changed.set()
+        self._waiters.close()
 
 
 def remember[K, V](memory: OrderedDict[K, V], key: K, value: V, limit: int | None = None) -> None:

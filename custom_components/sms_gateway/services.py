@@ -28,7 +28,8 @@ from .send_request import (
     ATTR_WAIT,
     async_send,
 )
-from .sending import DEFAULT_WAIT, ENCODING_CHOICES, MAX_WAIT
+from .sending import ENCODING_CHOICES
+from .waiting import DEFAULT_WAIT, MAX_WAIT
 
 SERVICE_SEND_SMS: Final = "send_sms"
 SERVICE_SEND_USSD: Final = "send_ussd"

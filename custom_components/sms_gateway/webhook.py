@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from functools import partial
 from http import HTTPStatus
+from typing import Any
 
 from aiohttp import web
 from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.network import NoURLAvailableError
@@ -31,6 +33,8 @@ from .providers.dinstar_models import (
 from .providers.dinstar_push import DinstarPush, PushKind, parse_push
 from .providers.errors import InvalidPushError
 
+type WebhookHandler = Callable[[HomeAssistant, str, web.Request], Awaitable[web.Response]]
+
 
 def push_url(hass: HomeAssistant, webhook_id: str) -> str:
     """Give the URL to paste into the gateway: its LAN address first, the gateway is local."""
@@ -46,15 +50,29 @@ def async_register_webhook(hass: HomeAssistant, entry: DinstarConfigEntry) -> No
     if not webhook_id:
         LOGGER.debug("No webhook for %s: SMS arrive by polling only", entry.title)
         return
-    receiver = PushReceiver(entry)
+    register_entry_webhook(
+        hass, entry, webhook_id, PushReceiver(entry).handle, local_only=True, methods=["POST"]
+    )
+
+
+def register_entry_webhook(
+    hass: HomeAssistant,
+    entry: ConfigEntry[Any],
+    webhook_id: str,
+    handler: WebhookHandler,
+    *,
+    local_only: bool,
+    methods: list[str],
+) -> None:
+    """Route the entry's webhook to handler until the entry unloads."""
     webhook.async_register(
         hass,
         DOMAIN,
         entry.title,
         webhook_id,
-        receiver.handle,
-        local_only=True,
-        allowed_methods=["POST"],
+        handler,
+        local_only=local_only,
+        allowed_methods=methods,
     )
     entry.async_on_unload(partial(webhook.async_unregister, hass, webhook_id))
 

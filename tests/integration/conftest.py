@@ -1,7 +1,6 @@
 """Fixtures for the tests that run Home Assistant with the integration against the simulator."""
 
 from collections.abc import AsyncIterator, Iterator
-import hashlib
 from unittest.mock import PropertyMock, patch
 
 from aiohttp import web
@@ -25,6 +24,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sms_gateway import PLATFORMS
+from custom_components.sms_gateway.cloud_account import plasgate_unique_id
 from custom_components.sms_gateway.const import (
     CONF_CONNECTION_ID,
     CONF_COUNTRY,
@@ -149,7 +149,7 @@ def plasgate_entry(plasgate_simulator: RunningPlasgate) -> MockConfigEntry:
     return MockConfigEntry(
         domain=DOMAIN,
         title="Plasgate",
-        unique_id="plasgate_" + hashlib.sha256(PLASGATE_KEY.encode()).hexdigest()[:16],
+        unique_id=plasgate_unique_id(PLASGATE_KEY),
         data={
             CONF_PROVIDER: PROVIDER_PLASGATE,
             CONF_PRIVATE_KEY: PLASGATE_KEY,

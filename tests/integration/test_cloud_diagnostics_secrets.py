@@ -8,7 +8,6 @@ runs through the integration against the simulators, with every logger at DEBUG.
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-import hashlib
 import json
 import logging
 from typing import Any
@@ -28,6 +27,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
+from custom_components.sms_gateway.cloud_account import plasgate_unique_id
 from custom_components.sms_gateway.const import (
     CONF_CLOUDHOOK_URL,
     CONF_DEFAULT_RECIPIENTS,
@@ -103,7 +103,7 @@ def plasgate_entry(plasgate_entry: MockConfigEntry) -> MockConfigEntry:
     return same_entry(
         plasgate_entry,
         PLASGATE_ENTRY_ID,
-        unique_id="plasgate_" + hashlib.sha256(PLASGATE_KEY.encode()).hexdigest()[:16],
+        unique_id=plasgate_unique_id(PLASGATE_KEY),
         options={CONF_DEFAULT_RECIPIENTS: [PLASGATE_NUMBER]},
         private_key=PLASGATE_KEY,
         secret=PLASGATE_SECRET,
