@@ -1,29 +1,41 @@
 # The two commands a new machine needs: `make demo` and `make test`.
-VENV := .venv
+# Two Home Assistant legs: the floor (hacs.json's minimum, Python 3.13, .venv) and the newest
+# (the newest pytest-homeassistant-custom-component, Python 3.14, .venv-newest).
+HA ?= floor
+LEG ?= floor
+VENV := $(if $(filter newest,$(LEG)),.venv-newest,.venv)
+PYTHON_VERSION := $(if $(filter newest,$(LEG)),3.14,3.13)
 BIN := $(VENV)/bin
-CONFIG_FLOW := custom_components/sms_gateway/config_flow.py
-OPTIONS_FLOW := custom_components/sms_gateway/options_flow.py
-CLOUD_FLOW := custom_components/sms_gateway/cloud_flow.py,custom_components/sms_gateway/cloud_account.py
-CLOUD_OPTIONS_FLOW := custom_components/sms_gateway/cloud_options_flow.py
+empty :=
+comma := ,
+space := $(empty) $(empty)
+FLOWS := $(addprefix custom_components/sms_gateway/,config_flow.py options_flow.py cloud_flow.py \
+  cloud_account.py cloud_options_flow.py)
 
-.PHONY: test demo demo-sms setup lint typecheck pytest bench clean
+.PHONY: test check demo demo-run demo-sms setup lint typecheck pytest bench pin-newest clean
+
+# Every check, on both legs.
+test:
+	$(MAKE) check LEG=floor
+	bash scripts/newest.sh $(MAKE) check LEG=newest
+
+# Every check on one leg: make check LEG=floor|newest (the newest through scripts/newest.sh).
+check: lint typecheck pytest
 
 setup:
-	@bash scripts/bootstrap.sh
+	@bash scripts/bootstrap.sh $(LEG)
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: setup
-	$(BIN)/mypy --strict custom_components simulators demo bench
+	$(BIN)/mypy --strict --python-version $(PYTHON_VERSION) custom_components simulators demo bench
 
 pytest: setup
 	COVERAGE_CORE=sysmon $(BIN)/pytest --cov --cov-report=term -n 2 -p no:cacheprovider
-	$(BIN)/coverage report --include=$(CONFIG_FLOW),$(OPTIONS_FLOW),$(CLOUD_FLOW),$(CLOUD_OPTIONS_FLOW) \
-	  --fail-under=100
+	$(BIN)/coverage report --include=$(subst $(space),$(comma),$(strip $(FLOWS))) --fail-under=100
 
-test: lint typecheck pytest
 
 bench: setup
 	@for script in bench/*.py; do \
@@ -31,9 +43,17 @@ bench: setup
 	  echo "== bench.$$name"; $(BIN)/python -m "bench.$$name" || exit 1; \
 	done
 
-# Home Assistant with the integration set up against a simulated 8-port Dinstar; Ctrl-C stops it.
-demo: setup
-	@bash scripts/demo_requirements.sh
+# Home Assistant with the integration set up against the simulators; Ctrl-C stops it.
+# make demo HA=newest runs the same demo on the newest Home Assistant.
+demo:
+ifeq ($(HA),newest)
+	bash scripts/newest.sh $(MAKE) demo-run LEG=newest
+else
+	$(MAKE) demo-run LEG=floor
+endif
+
+demo-run: setup
+	@bash scripts/demo_requirements.sh $(VENV)
 	$(BIN)/python -m demo
 
 # While `make demo` runs, in another terminal: make demo-sms FROM=+40712345678 TEXT="hello" [SIM_PORT=0]
@@ -46,5 +66,9 @@ SIM_PORT ?= 0
 demo-sms:
 	$(BIN)/python -m demo sms --provider "$(PROVIDER)" --port "$(SIM_PORT)" $(if $(FROM),--from "$(FROM)") --text "$(TEXT)"
 
+# Moves the newest leg to the newest pytest-homeassistant-custom-component (or PHCC=x.y.z).
+pin-newest: setup
+	@bash scripts/pin_newest.sh $(PHCC)
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage
+	rm -rf .venv .venv-newest .mypy_cache .ruff_cache .pytest_cache .coverage

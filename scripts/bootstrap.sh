@@ -1,59 +1,62 @@
 #!/usr/bin/env bash
-# Creates .venv with Python 3.13 and the pinned test stack, installing uv first when it is missing.
+# Creates one leg's virtualenv with its pinned test stack: `floor` (.venv, Python 3.13) or `newest`
+# (.venv-newest, Python 3.14; run it through scripts/newest.sh where python3.14 is not on PATH).
+# A quick no-op once the requirements are installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want=$(cat .python-version)
-stamp=.venv/.installed
-if [[ -f $stamp && $stamp -nt requirements_test.txt ]]; then
+leg=${1:-floor}
+case $leg in
+  floor) want=3.13 venv=.venv ;;
+  newest) want=3.14 venv=.venv-newest ;;
+  *) echo "error: unknown leg '$leg' (floor or newest)" >&2; exit 2 ;;
+esac
+requirements=requirements_$leg.txt
+stamp=$venv/.installed
+right_python="import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '$want'.split('.'))))"
+
+if [[ -f $stamp && $stamp -nt $requirements && $stamp -nt requirements_common.txt ]] \
+  && "$venv/bin/python" -c "$right_python" 2>/dev/null; then
   exit 0
 fi
 
 find_python() {
   local candidate
-  for candidate in "python$want" python3.13 python3; do
-    if command -v "$candidate" >/dev/null 2>&1 \
-      && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null; then
+  for candidate in "python$want" python3; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c "$right_python" 2>/dev/null; then
       command -v "$candidate"; return 0
     fi
   done
-  if command -v pyenv >/dev/null 2>&1; then
-    candidate="$(pyenv root)/versions/$want/bin/python3"
+  if [[ $leg == floor ]] && command -v pyenv >/dev/null 2>&1; then
+    candidate="$(pyenv root)/versions/$(cat .python-version)/bin/python3"
     [[ -x $candidate ]] && { echo "$candidate"; return 0; }
   fi
   return 1
 }
 
-find_uv() {
-  if command -v uv >/dev/null 2>&1 && uv --version >/dev/null 2>&1; then echo uv; return 0; fi
-  local py
-  for py in python3 python; do
-    if command -v "$py" >/dev/null 2>&1 && "$py" -m uv --version >/dev/null 2>&1; then
-      echo "$py -m uv"; return 0
-    fi
-  done
-  echo "uv not found: installing it with pip" >&2
-  for py in python3 python; do
-    if command -v "$py" >/dev/null 2>&1 && "$py" -m pip install --quiet --user uv >&2 2>&1 \
-      || "$py" -m pip install --quiet uv >&2 2>&1; then
-      "$py" -m uv --version >/dev/null 2>&1 && { echo "$py -m uv"; return 0; }
-    fi
-  done
-  return 1
+python=$(find_python) || {
+  echo "error: no Python $want on PATH$([[ $leg == floor ]] && echo ' or under pyenv')" >&2
+  [[ $leg == newest ]] && echo "  run the newest leg through scripts/newest.sh" >&2
+  exit 1
 }
+echo "Setting up the $leg leg in $venv with $python ($("$python" --version))"
 
-uv=$(find_uv) || { echo "error: could not install uv" >&2; exit 1; }
-if python=$(find_python); then
-  echo "Using $python ($("$python" --version))"
-else
-  echo "No Python $want on PATH or under pyenv: asking uv for one"
-  $uv python install "$want"
-  python=$($uv python find "$want")
+if ! "$venv/bin/python" -c "$right_python" 2>/dev/null; then
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
 fi
+# uv installs the stack in well under a minute; pip alone takes several.
+[[ -x $venv/bin/uv ]] || "$venv/bin/python" -m pip install --quiet uv
+uv=("$venv/bin/uv" pip install --quiet --python "$venv/bin/python")
+"${uv[@]}" -r "$requirements"
 
-if [[ ! -x .venv/bin/python ]] || ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))'; then
-  $uv venv --quiet --clear --python "$python" .venv
+# The components we depend on (http, webhook, cloud) need their own requirements to load, at the
+# versions this Home Assistant pins.
+constraints=$("$venv/bin/python" -c 'import homeassistant, pathlib
+print(pathlib.Path(homeassistant.__file__).parent / "package_constraints.txt")')
+mapfile -t components < <("$venv/bin/python" scripts/component_requirements.py)
+if ((${#components[@]})); then
+  "${uv[@]}" --constraint "$constraints" "${components[@]}"
 fi
-$uv pip install --quiet --python .venv/bin/python -r requirements_test.txt
 touch "$stamp"
-echo "Installed the test stack in .venv"
+echo "Installed the $leg test stack in $venv"

@@ -1,0 +1,37 @@
+"""Print the requirements of the Home Assistant components our manifest depends on.
+
+Home Assistant installs a component's requirements when it loads it; the test harness does not, so
+each leg installs them from the manifests of the Home Assistant it runs, at that release's pins.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import sys
+
+import homeassistant.components
+
+MANIFEST = Path(__file__).parent.parent / "custom_components" / "sms_gateway" / "manifest.json"
+
+
+def component_requirements(manifest: dict[str, list[str]]) -> list[str]:
+    """Return the requirements of components the manifest names and of every component those load."""
+    components = Path(next(iter(homeassistant.components.__path__)))
+    todo = [*manifest.get("dependencies", []), *manifest.get("after_dependencies", [])]
+    seen: set[str] = set()
+    requirements: list[str] = []
+    while todo:
+        domain = todo.pop()
+        if domain in seen:
+            continue
+        seen.add(domain)
+        wanted = json.loads((components / domain / "manifest.json").read_text(encoding="utf-8"))
+        requirements += wanted.get("requirements", [])
+        todo += [*wanted.get("dependencies", []), *wanted.get("after_dependencies", [])]
+    return sorted(set(requirements))
+
+
+if __name__ == "__main__":
+    ours = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    sys.stdout.write("".join(f"{line}\n" for line in component_requirements(ours)))
