@@ -14,6 +14,8 @@ from simulators.plasgate import PlasgateSettings, PlasgateSimulator
 from simulators.server import RunningServer, serve
 from simulators.smslink import SmsLinkSettings, SmsLinkSimulator
 
+pytest_plugins = ["tests.deprecations"]
+
 # Property tests check behaviour, not speed: a loaded CI machine must not fail them on time.
 settings.register_profile(
     "sms_gateway", deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -50,21 +50,13 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: SmsGatewayConfigEntry) -> bool:
-    """Set up a gateway or an account, then its notify service and the options listener."""
+    """Set up a gateway or an account, then its notify service."""
     if entry.data.get(CONF_PROVIDER, PROVIDER_DINSTAR) == PROVIDER_DINSTAR:
         await async_setup_dinstar(hass, cast("DinstarConfigEntry", entry), _platforms(entry))
     else:
         await async_setup_cloud(hass, cast("CloudConfigEntry", entry), _platforms(entry))
     async_setup_legacy_notify(hass, entry)
-    entry.async_on_unload(entry.add_update_listener(_async_reload_on_options_change))
     return True
-
-
-async def _async_reload_on_options_change(
-    hass: HomeAssistant, entry: SmsGatewayConfigEntry
-) -> None:
-    """Options are read at set-up (poll interval, sender, defaults): reload to apply new ones."""
-    await hass.config_entries.async_reload(entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SmsGatewayConfigEntry) -> bool:

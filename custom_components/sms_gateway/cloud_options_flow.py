@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.generated.countries import COUNTRIES
 from homeassistant.helpers.selector import (
@@ -35,6 +35,7 @@ from .const import (
     PROVIDER_SMSLINK,
 )
 from .country import default_country
+from .options_reload import ReloadingOptionsFlow
 from .providers.errors import InvalidInputError
 from .providers.text import normalise_number
 
@@ -81,7 +82,7 @@ def _schema(service: CloudService) -> vol.Schema:
     return vol.Schema(fields)
 
 
-class CloudOptionsFlow(OptionsFlow):
+class CloudOptionsFlow(ReloadingOptionsFlow):
     """One form: what every send of this account starts from."""
 
     async def async_step_init(
@@ -122,8 +123,8 @@ class CloudOptionsFlow(OptionsFlow):
                     errors[CONF_DEFAULT_RECIPIENTS] = "invalid_recipient"
                     placeholders["invalid"] = ", ".join(bad)
                 else:
-                    return self.async_create_entry(
-                        data={**entry.options, **options, CONF_DEFAULT_RECIPIENTS: recipients}
+                    return self.async_save_options(
+                        {**entry.options, **options, CONF_DEFAULT_RECIPIENTS: recipients}
                     )
         shown = user_input or {
             CONF_SENDER: entry.options.get(CONF_SENDER, service.sender),

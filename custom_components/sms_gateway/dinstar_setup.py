@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME, CONF_VERIFY_SSL, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .balance import BalanceManager
 from .coordinator import DinstarConfigEntry, DinstarPortsCoordinator, DinstarStatusCoordinator
-from .entity import gateway_device_info
+from .entity import async_register_devices
 from .inbox import DinstarInbox
 from .providers.dinstar import DinstarClient
 from .runtime import DinstarRuntimeData
@@ -50,10 +49,7 @@ async def async_setup_dinstar(
         balance=balance,
     )
     await inbox.async_load(entry.runtime_data.serial)
-    # The gateway device must exist before any port device names it as via_device.
-    dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id, **gateway_device_info(entry)
-    )
+    async_register_devices(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, platforms)
     async_register_webhook(hass, entry)
     await inbox.async_start()

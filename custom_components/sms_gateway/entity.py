@@ -1,4 +1,4 @@
-"""Devices and base entities: a gateway with a device per SIM port (via_device), or an account."""
+"""Devices and base entities: a gateway with a device per SIM port under it, or an account."""
 
 from __future__ import annotations
 
@@ -36,6 +36,51 @@ def port_identifier(serial: str, port: int) -> tuple[str, str]:
     return (DOMAIN, f"{serial}_port_{port}")
 
 
+def port_device_info(serial: str, port: int) -> DeviceInfo:
+    """Describe one SIM port; set-up hangs it under the gateway (async_register_devices)."""
+    return DeviceInfo(
+        identifiers={port_identifier(serial, port)},
+        name=f"Port {port}",
+        manufacturer="Dinstar",
+        model="SIM port",
+    )
+
+
+@callback
+def async_register_devices(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
+    """Register the gateway, then each port under it, before any entity names its device.
+
+    The link goes by device id: the `via_device` identifier pair is deprecated (Home Assistant
+    2026.x), and the id is what every supported release accepts.
+    """
+    registry = dr.async_get(hass)
+    serial = entry.runtime_data.serial
+    gateway = registry.async_get_or_create(
+        config_entry_id=entry.entry_id, **gateway_device_info(entry)
+    )
+    for port in entry.runtime_data.ports.data:
+        device = registry.async_get_or_create(
+            config_entry_id=entry.entry_id, **port_device_info(serial, port)
+        )
+        if device.via_device_id != gateway.id:
+            registry.async_update_device(device.id, via_device_id=gateway.id)
+
+
+@callback
+def async_device_id(
+    hass: HomeAssistant, entry: ConfigEntry[Any], identifier: tuple[str, str]
+) -> str | None:
+    """Return the id of the entry's device with this identifier, for events to carry.
+
+    Looks among the entry's own devices: identifiers are unique within an entry, not across
+    entries, and this lookup is the same on every supported Home Assistant.
+    """
+    for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id):
+        if identifier in device.identifiers:
+            return device.id
+    return None
+
+
 class DinstarEntity[CoordinatorT: DataUpdateCoordinator[Any]](CoordinatorEntity[CoordinatorT]):
     """An entity of the gateway device."""
 
@@ -70,13 +115,7 @@ class DinstarPortEntity[CoordinatorT: DinstarPortsCoordinator](CoordinatorEntity
         self.entity_description = description
         self.port = port
         self._attr_unique_id = f"{serial}_port_{port}_{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={port_identifier(serial, port)},
-            name=f"Port {port}",
-            manufacturer="Dinstar",
-            model="SIM port",
-            via_device=(DOMAIN, serial),
-        )
+        self._attr_device_info = port_device_info(serial, port)
 
     async def async_added_to_hass(self) -> None:
         """Remember what the first state was written from."""
@@ -124,5 +163,4 @@ def account_device_info(entry: ConfigEntry[Any]) -> DeviceInfo:
 
 def account_device_id(hass: HomeAssistant, entry: ConfigEntry[Any]) -> str | None:
     """Return the account device's id, for events an automation filters on."""
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
-    return None if device is None else device.id
+    return async_device_id(hass, entry, (DOMAIN, entry.entry_id))

@@ -15,14 +15,14 @@ from typing import Any, Final, Literal
 
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, EVENT_SMS_RECEIVED, LOGGER, PROVIDER_DINSTAR, SLOW_POLL_INTERVAL
 from .coordinator import DinstarConfigEntry
-from .entity import port_identifier
+from .entity import async_device_id, port_identifier
 from .providers.dinstar import DinstarClient
 from .providers.dinstar_models import InboxFlag, IncomingSms
 from .providers.errors import ProviderError
@@ -214,10 +214,7 @@ class DinstarInbox:
         return data
 
     def _port_device_id(self, port: int) -> str | None:
-        device = dr.async_get(self._hass).async_get_device(
-            identifiers={port_identifier(self._memory.serial, port)}
-        )
-        return device.id if device is not None else None
+        return async_device_id(self._hass, self._entry, port_identifier(self._memory.serial, port))
 
     def _raise_push_issue(self) -> None:
         """SMS arrive only by polling: point the user at the gateway's Push URL setting."""

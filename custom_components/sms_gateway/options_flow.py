@@ -8,9 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult
 from homeassistant.const import CONF_PORT
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -38,7 +37,8 @@ from .const import (
     DEFAULT_BALANCE_PATTERN,
     DEFAULT_POLL_INTERVAL,
 )
-from .entity import port_identifier
+from .entity import async_device_id, port_identifier
+from .options_reload import ReloadingOptionsFlow
 from .providers.dinstar import MAX_PORT, MAX_USSD_BYTES
 from .providers.errors import InvalidInputError
 from .providers.text import normalise_number
@@ -101,7 +101,7 @@ def _pattern_is_valid(pattern: str) -> bool:
         return False
 
 
-class SmsGatewayOptionsFlow(OptionsFlow):
+class SmsGatewayOptionsFlow(ReloadingOptionsFlow):
     """A menu: general settings, or the balance of one port."""
 
     def __init__(self) -> None:
@@ -115,12 +115,11 @@ class SmsGatewayOptionsFlow(OptionsFlow):
         if entry.state is ConfigEntryState.LOADED:
             runtime: DinstarRuntimeData = entry.runtime_data
             return sorted(runtime.ports.data)
-        registry = dr.async_get(self.hass)
         serial = str(entry.unique_id)
         return [
             port
             for port in range(MAX_PORT + 1)
-            if registry.async_get_device(identifiers={port_identifier(serial, port)})
+            if async_device_id(self.hass, entry, port_identifier(serial, port))
         ]
 
     async def async_step_init(
@@ -146,8 +145,8 @@ class SmsGatewayOptionsFlow(OptionsFlow):
                 errors[CONF_DEFAULT_RECIPIENTS] = "invalid_number"
                 placeholders["invalid"] = ", ".join(bad)
             else:
-                return self.async_create_entry(
-                    data={
+                return self.async_save_options(
+                    {
                         **options,
                         CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
                         CONF_DEFAULT_PORTS: sorted(
@@ -208,7 +207,7 @@ class SmsGatewayOptionsFlow(OptionsFlow):
                     CONF_BALANCE_UNIT: str(user_input.get(CONF_BALANCE_UNIT, "")).strip(),
                     CONF_BALANCE_INTERVAL: int(user_input[CONF_BALANCE_INTERVAL]),
                 }
-                return self.async_create_entry(data={**options, CONF_BALANCE: balances})
+                return self.async_save_options({**options, CONF_BALANCE: balances})
         schema = vol.Schema(
             {
                 vol.Optional(CONF_BALANCE_CODE): TextSelector(),

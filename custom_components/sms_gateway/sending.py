@@ -16,13 +16,12 @@ from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_DEFAULT_PORTS, DOMAIN, EVENT_DELIVERY_REPORT, LOGGER, PROVIDER_DINSTAR
 from .coordinator import DinstarConfigEntry
-from .entity import port_identifier
+from .entity import async_device_id, port_identifier
 from .providers.dinstar import DinstarClient
 from .providers.dinstar_models import (
     DeliveryOutcome,
@@ -415,8 +414,7 @@ class SendTracker:
 
     def _port_device_id(self, port: int) -> str | None:
         identifier = port_identifier(self._entry.runtime_data.serial, port)
-        device = dr.async_get(self._hass).async_get_device(identifiers={identifier})
-        return None if device is None else device.id
+        return async_device_id(self._hass, self._entry, identifier)
 
     def _resolve_later(self, candidates: list[TrackedSms], then: Callable[[], None]) -> None:
         user_ids = [sms.user_id for sms in candidates]

@@ -96,18 +96,19 @@ def loaded_entry(hass: HomeAssistant, entry_id: str) -> SmsGatewayConfigEntry:
 
 def port_target(hass: HomeAssistant, device_id: str) -> tuple[DinstarConfigEntry, int]:
     """Return the entry and the wire port number of a port device."""
-    device = dr.async_get(hass).async_get(device_id)
+    registry = dr.async_get(hass)
+    device = registry.async_get(device_id)
     if device is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="device_not_found",
             translation_placeholders={"device_id": device_id},
         )
-    for entry_id in device.config_entries:
-        entry = hass.config_entries.async_get_entry(entry_id)
-        if entry is None or entry.domain != DOMAIN:
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        owned = dr.async_entries_for_config_entry(registry, entry.entry_id)
+        if all(owned_device.id != device.id for owned_device in owned):
             continue
-        loaded = loaded_entry(hass, entry_id)
+        loaded = loaded_entry(hass, entry.entry_id)
         runtime = loaded.runtime_data
         if not isinstance(runtime, DinstarRuntimeData):
             continue

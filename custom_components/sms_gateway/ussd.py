@@ -9,12 +9,11 @@ from datetime import datetime, timedelta
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, EVENT_USSD_REPLY, LOGGER
 from .coordinator import DinstarConfigEntry
-from .entity import port_identifier
+from .entity import async_device_id, port_identifier
 from .providers.dinstar import DinstarClient
 from .providers.errors import (
     AuthError,
@@ -162,5 +161,4 @@ class UssdManager:
 
     def _device_id(self, port: int) -> str | None:
         identifier = port_identifier(self.entry.runtime_data.serial, port)
-        device = dr.async_get(self.hass).async_get_device(identifiers={identifier})
-        return None if device is None else device.id
+        return async_device_id(self.hass, self.entry, identifier)

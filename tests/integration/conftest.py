@@ -1,6 +1,7 @@
 """Fixtures for the tests that run Home Assistant with the integration against the simulator."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from aiohttp import web
@@ -16,6 +17,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -39,6 +41,7 @@ from custom_components.sms_gateway.const import (
     PROVIDER_PLASGATE,
     PROVIDER_SMSLINK,
 )
+from custom_components.sms_gateway.entity import port_identifier
 from tests.conftest import RunningDinstar, RunningPlasgate, RunningSmsLink
 
 type WebClient = TestClient[web.Request, web.Application]
@@ -103,6 +106,64 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
         return_value=True,
     ):
         yield
+
+
+def registered_device(hass: HomeAssistant, identifier: tuple[str, str]) -> dr.DeviceEntry:
+    """Find a device of ours by identifier, through its entry, as every supported release allows."""
+    registry = dr.async_get(hass)
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+            if identifier in device.identifiers:
+                return device
+    raise AssertionError(f"no device {identifier}")
+
+
+def port_device_id(hass: HomeAssistant, port: int) -> str:
+    """The device id of a port of the test gateway."""
+    return registered_device(hass, port_identifier(SERIAL, port)).id
+
+
+OWN_ENTITY_FIELDS = (
+    "entity_id",
+    "unique_id",
+    "original_name",
+    "translation_key",
+    "original_icon",
+    "original_device_class",
+    "entity_category",
+    "disabled_by",
+    "unit_of_measurement",
+    "capabilities",
+    "supported_features",
+)
+"""What the integration decides of a registry entry. Home Assistant adds or reshapes the others
+between releases (aliases, object id bases, display-precision options), so snapshots leave them
+out and read the same on every leg."""
+
+
+def _plain_keys(mapping: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Return the mapping keyed by plain strings, in order, or None."""
+    return None if mapping is None else {str(key): mapping[key] for key in sorted(mapping)}
+
+
+def snapshot_entities(hass: HomeAssistant, snapshot: SnapshotAssertion, entry_id: str) -> None:
+    """Snapshot each entity of an entry: its own registry fields, its state and attributes.
+
+    Capability and attribute names are plain strings: newer releases key them by enum members.
+    """
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry_id)
+    assert entities, "the entry has no entities"
+    for entity in sorted(entities, key=lambda entity: entity.entity_id):
+        own = {field: getattr(entity, field) for field in OWN_ENTITY_FIELDS}
+        own["capabilities"] = _plain_keys(entity.capabilities)
+        assert own == snapshot(name=f"{entity.entity_id}-entry")
+        state = hass.states.get(entity.entity_id)
+        assert state is not None, entity.entity_id
+        shown = {
+            "state": state.state,
+            "attributes": _plain_keys(state.attributes),
+        }
+        assert shown == snapshot(name=f"{entity.entity_id}-state")
 
 
 @pytest.fixture

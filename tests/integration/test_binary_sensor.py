@@ -5,10 +5,11 @@ from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from tests.conftest import RunningDinstar
+from tests.integration.conftest import snapshot_entities
 
 GPRS = "binary_sensor.port_0_gprs"
 
@@ -24,7 +25,7 @@ async def test_entities(
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    snapshot_entities(hass, snapshot, init_integration.entry_id)
 
 
 @pytest.mark.parametrize(

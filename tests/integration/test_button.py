@@ -11,12 +11,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sms_gateway.const import CONF_BALANCE, DOMAIN
 from simulators.dinstar import DinstarSettings
 from tests.conftest import RunningDinstar
+from tests.integration.conftest import snapshot_entities
 
 WITH_SENSORS = pytest.mark.parametrize(
     "platforms", [[Platform.BUTTON, Platform.SENSOR]], indirect=True
@@ -77,7 +78,7 @@ async def test_entities(
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    snapshot_entities(hass, snapshot, init_integration.entry_id)
 
 
 @WITH_SENSORS

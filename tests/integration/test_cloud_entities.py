@@ -23,7 +23,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntryType
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sms_gateway import CLOUD_PLATFORMS
@@ -35,6 +35,7 @@ from custom_components.sms_gateway.const import (
 )
 from simulators.smslink import SmsLinkSettings
 from tests.conftest import Running, RunningPlasgate, RunningSmsLink
+from tests.integration.conftest import snapshot_entities
 
 from .conftest import set_up
 from .test_cloud_send import account_device, send_sms, wait_until
@@ -180,7 +181,7 @@ async def test_smslink_entities(
     entities: dict[str, str],
 ) -> None:
     """Balance sensors (the simulator's 1000 and 100 SMS) and the notify entity."""
-    await snapshot_platform(hass, entity_registry, snapshot, smslink_account.entry_id)
+    snapshot_entities(hass, snapshot, smslink_account.entry_id)
 
     device = account_device(hass, smslink_account)
     found = er.async_entries_for_config_entry(entity_registry, smslink_account.entry_id)
@@ -197,7 +198,7 @@ async def test_plasgate_entities(
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    await snapshot_platform(hass, entity_registry, snapshot, plasgate_account.entry_id)
+    snapshot_entities(hass, snapshot, plasgate_account.entry_id)
 
     [entity] = er.async_entries_for_config_entry(entity_registry, plasgate_account.entry_id)
     assert entity.entity_id == PLASGATE_NOTIFY

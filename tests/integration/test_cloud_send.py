@@ -16,6 +16,7 @@ from custom_components.sms_gateway.const import (
     EVENT_DELIVERY_REPORT,
 )
 from tests.conftest import RunningPlasgate, RunningSmsLink
+from tests.integration.conftest import registered_device
 
 from .conftest import (
     PLASGATE_DEFAULT_RECIPIENT,
@@ -54,9 +55,7 @@ async def send_sms(
 
 
 def account_device(hass: HomeAssistant, entry: MockConfigEntry) -> dr.DeviceEntry:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
-    assert device is not None
-    return device
+    return registered_device(hass, (DOMAIN, entry.entry_id))
 
 
 # --- SMSLink -------------------------------------------------------------------------------------

@@ -13,13 +13,13 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sms_gateway.const import DOMAIN
 from tests.conftest import RunningDinstar
-from tests.integration.conftest import SERIAL, WEBHOOK_ID
+from tests.integration.conftest import SERIAL, WEBHOOK_ID, snapshot_entities
 
 type Client = TestClient[web.Request, web.Application]
 WEBHOOK_PATH = f"/api/webhook/{WEBHOOK_ID}"
@@ -78,7 +78,7 @@ async def test_entities(
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    snapshot_entities(hass, snapshot, init_integration.entry_id)
 
 
 async def test_an_sms_updates_its_port_entity_only(

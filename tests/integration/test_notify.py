@@ -8,12 +8,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sms_gateway.const import CONF_DEFAULT_PORTS, CONF_DEFAULT_RECIPIENTS
 from custom_components.sms_gateway.notify import _LEGACY_SERVICES, async_get_service
 from tests.conftest import RunningDinstar
+from tests.integration.conftest import snapshot_entities
 from tests.integration.test_send import send_bodies
 
 LEGACY = "dinstar_da00_0030_1901_2817"
@@ -181,7 +182,7 @@ async def test_entity_snapshot(
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    snapshot_entities(hass, snapshot, init_integration.entry_id)
 
 
 async def test_entity_sends_to_default_recipients_through_default_ports(

@@ -8,17 +8,15 @@ from unittest.mock import patch
 import aiohttp
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sms_gateway.const import DOMAIN, EVENT_DELIVERY_REPORT
-from custom_components.sms_gateway.entity import port_identifier
 from custom_components.sms_gateway.sending import _first_free_user_id
 from simulators.dinstar import DinstarSettings
 from tests.conftest import RunningDinstar
-from tests.integration.conftest import SERIAL, WEBHOOK_ID
+from tests.integration.conftest import SERIAL, WEBHOOK_ID, port_device_id
 
 NUMBER = "+40712345678"
 SEND_PATH = "/api/send_sms"
@@ -84,12 +82,6 @@ async def until(condition: Callable[[], Awaitable[Any] | bool], limit: float = 5
             if outcome if isinstance(outcome, bool) else await outcome:
                 return
             await asyncio.sleep(0.02)
-
-
-def port_device_id(hass: HomeAssistant, port: int) -> str:
-    device = dr.async_get(hass).async_get_device(identifiers={port_identifier(SERIAL, port)})
-    assert device is not None
-    return device.id
 
 
 async def push_to_home_assistant(

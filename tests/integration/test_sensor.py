@@ -4,8 +4,10 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
+
+from tests.integration.conftest import snapshot_entities
 
 
 @pytest.fixture
@@ -20,4 +22,4 @@ async def test_entities(
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    snapshot_entities(hass, snapshot, init_integration.entry_id)

@@ -13,7 +13,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from custom_components.sms_gateway.const import CONF_BALANCE, DOMAIN
-from custom_components.sms_gateway.entity import port_identifier
 from custom_components.sms_gateway.errors import translated_error
 from custom_components.sms_gateway.providers.errors import (
     AuthError,
@@ -22,7 +21,7 @@ from custom_components.sms_gateway.providers.errors import (
     ProviderConnectionError,
 )
 from tests.conftest import RunningDinstar
-from tests.integration.conftest import SERIAL
+from tests.integration.conftest import SERIAL, port_device_id, registered_device
 from tests.integration.test_send import requests_to, sim_control
 
 NUMBER = "+40712345678"
@@ -35,16 +34,8 @@ def fast_reply_polling() -> Iterator[None]:
         yield
 
 
-def port_device_id(hass: HomeAssistant, port: int) -> str:
-    device = dr.async_get(hass).async_get_device(identifiers={port_identifier(SERIAL, port)})
-    assert device is not None
-    return device.id
-
-
 def gateway_device_id(hass: HomeAssistant) -> str:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
-    assert device is not None
-    return device.id
+    return registered_device(hass, (DOMAIN, SERIAL)).id
 
 
 async def call(hass: HomeAssistant, service: str, data: dict[str, Any]) -> Any:

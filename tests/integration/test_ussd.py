@@ -14,11 +14,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.sms_gateway.const import EVENT_USSD_REPLY
-from custom_components.sms_gateway.entity import port_identifier
 from custom_components.sms_gateway.runtime import DinstarRuntimeData
 from simulators.dinstar import DinstarSettings
 from tests.conftest import RunningDinstar
-from tests.integration.conftest import SERIAL, WEBHOOK_ID
+from tests.integration.conftest import WEBHOOK_ID, port_device_id
 
 REPLY_SENSOR = "sensor.port_{}_last_ussd_reply"
 
@@ -49,12 +48,6 @@ async def wait_until(condition: Callable[[], bool]) -> None:
 
 def runtime_of(entry: MockConfigEntry) -> DinstarRuntimeData:
     return entry.runtime_data  # type: ignore[no-any-return]
-
-
-def port_device_id(hass: HomeAssistant, port: int) -> str:
-    device = dr.async_get(hass).async_get_device(identifiers={port_identifier(SERIAL, port)})
-    assert device is not None
-    return device.id
 
 
 async def test_exchange_returns_reply_fires_event_and_updates_sensor(
@@ -376,9 +369,7 @@ async def test_device_id_is_none_for_a_port_without_device(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     events = async_capture_events(hass, EVENT_USSD_REPLY)
-    device = dr.async_get(hass).async_get_device(identifiers={port_identifier(SERIAL, 2)})
-    assert device is not None
-    dr.async_get(hass).async_remove_device(device.id)
+    dr.async_get(hass).async_remove_device(port_device_id(hass, 2))
 
     runtime_of(init_integration).ussd.handle_push_reply(2, "Hi")
     await hass.async_block_till_done()

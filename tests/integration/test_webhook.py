@@ -27,7 +27,7 @@ from custom_components.sms_gateway.const import (
 from custom_components.sms_gateway.entity import port_identifier
 from custom_components.sms_gateway.providers.dinstar_models import RegState
 from tests.conftest import RunningDinstar
-from tests.integration.conftest import SERIAL, WEBHOOK_ID
+from tests.integration.conftest import SERIAL, WEBHOOK_ID, registered_device
 
 type Client = TestClient[web.Request, web.Application]
 WEBHOOK_PATH = f"/api/webhook/{WEBHOOK_ID}"
@@ -103,8 +103,7 @@ async def test_sms_push_fires_the_event(
     assert len(events) == 1
     data = events[0].data
     message = pushing.sim.state.inbox[-1]
-    device = device_registry.async_get_device(identifiers={port_identifier(SERIAL, 2)})
-    assert device is not None
+    device = registered_device(hass, port_identifier(SERIAL, 2))
     assert data == {
         "entry_id": init_integration.entry_id,
         "provider": "dinstar",
