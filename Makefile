@@ -30,7 +30,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 typecheck: setup
-	$(BIN)/mypy --strict --python-version $(PYTHON_VERSION) custom_components simulators demo bench
+	MYPYPATH=$(if $(filter newest,$(LEG)),stubs/newest) $(BIN)/mypy --strict --python-version $(PYTHON_VERSION) custom_components simulators demo bench
 
 pytest: setup
 	COVERAGE_CORE=sysmon $(BIN)/pytest --cov --cov-report=term -n 2 -p no:cacheprovider

@@ -71,7 +71,7 @@ def _config_entry(
 ) -> dict[str, Any]:
     """Shape one entry as core.config_entries stores it."""
     now = datetime.now(UTC).isoformat()
-    entry = {
+    entry: dict[str, Any] = {
         "created_at": now,
         "data": data,
         "discovery_keys": {},

@@ -27,6 +27,7 @@ from simulators.dinstar_sms import SmsService
 from simulators.dinstar_state import GatewayState, PortState, make_ports
 from simulators.dinstar_stk import StkService
 from simulators.dinstar_ussd import UssdService
+from simulators.server import on_shutdown
 
 __all__ = ["DinstarSettings", "DinstarSimulator"]
 
@@ -128,8 +129,7 @@ class DinstarSimulator:
             await self.tasks.aclose()
             await self.pusher.aclose()
 
-        # aiohttp 3.11 types its signals for aiosignal < 1.4; the callback is what it expects.
-        app.on_shutdown.append(release)  # type: ignore[arg-type]
+        on_shutdown(app, release)
         app.cleanup_ctx.append(run_then_stop)
         return app
 

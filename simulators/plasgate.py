@@ -22,6 +22,7 @@ from simulators.plasgate_control import PlasgateControl
 from simulators.plasgate_delivery import Delivery
 from simulators.plasgate_limits import RateLimiter
 from simulators.plasgate_settings import PlasgateSettings, default_switches
+from simulators.server import on_shutdown
 
 __all__ = ["PlasgateSettings", "PlasgateSimulator"]
 
@@ -64,8 +65,7 @@ class PlasgateSimulator:
         async def release(_app: web.Application) -> None:
             self.api.closing.set()
 
-        # aiohttp 3.11 types its signals for aiosignal < 1.4; the callback is what it expects.
-        app.on_shutdown.append(release)  # type: ignore[arg-type]
+        on_shutdown(app, release)
         app.cleanup_ctx.append(run_then_stop)
         return app
 

@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from simulators.background import BackgroundTasks
+from simulators.server import on_shutdown
 from simulators.smslink_account import Account
 from simulators.smslink_bulk import BulkSend, read_upload, render_bulk
 from simulators.smslink_callbacks import Callbacks
@@ -94,8 +95,7 @@ class SmsLinkSimulator:
         async def release(_app: web.Application) -> None:
             self._released.set()
 
-        # aiohttp 3.11 types its signals for aiosignal < 1.4; the callback is what it expects.
-        app.on_shutdown.append(release)  # type: ignore[arg-type]
+        on_shutdown(app, release)
         app.cleanup_ctx.append(run_then_stop)
         return app
 
