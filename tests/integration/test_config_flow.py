@@ -6,12 +6,13 @@ what the flow stores, not the integration. The options tests that need a running
 """
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 import re
 import socket
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
-from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -22,12 +23,13 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
-from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.data_entry_flow import FlowResultType, InvalidData, section
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import NoURLAvailableError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from custom_components.sms_gateway.config_flow import PROVIDER_STEPS
 from custom_components.sms_gateway.const import (
@@ -139,9 +141,17 @@ def suggested_values(result: ConfigFlowResult) -> dict[str, Any]:
     """What a form shows pre-filled, by field."""
     schema = result["data_schema"]
     assert schema is not None
-    return {
-        str(key): key.description.get("suggested_value") for key in schema.schema if key.description
-    }
+    return _suggested(schema)
+
+
+def _suggested(schema: vol.Schema) -> dict[str, Any]:
+    shown: dict[str, Any] = {}
+    for key, value in schema.schema.items():
+        if isinstance(value, section):
+            shown[str(key)] = _suggested(value.schema)
+        elif key.description:
+            shown[str(key)] = key.description.get("suggested_value")
+    return shown
 
 
 def schema_options(result: ConfigFlowResult, field: str) -> list[dict[str, str]]:
@@ -629,6 +639,30 @@ async def test_options_settings(hass: HomeAssistant, init_integration: MockConfi
         CONF_DEFAULT_PORTS: ["1", "3"],
         CONF_DEFAULT_RECIPIENTS: ["+40712345678", "0712345679"],
     }
+
+
+async def test_saved_options_reload_the_entry_once(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """New options reload the gateway (set-up reads them); the same options again do not."""
+    settings = {CONF_POLL_INTERVAL: 45, CONF_DEFAULT_PORTS: ["2"], CONF_DEFAULT_RECIPIENTS: []}
+    before = init_integration.runtime_data
+
+    result = await open_options(hass, init_integration, "settings")
+    await hass.config_entries.options.async_configure(result["flow_id"], settings)
+    await hass.async_block_till_done()
+
+    reloaded = init_integration.runtime_data
+    assert reloaded is not before
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert reloaded.ports.update_interval == timedelta(seconds=45)
+
+    result = await open_options(hass, init_integration, "settings")
+    result = await hass.config_entries.options.async_configure(result["flow_id"], settings)
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.runtime_data is reloaded
 
 
 async def test_options_settings_invalid_numbers_recover(
