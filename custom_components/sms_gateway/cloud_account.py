@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from homeassistant.const import CONF_PASSWORD, CONF_URL
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import SectionConfig, section
 from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
 import voluptuous as vol
 from yarl import URL
@@ -167,17 +168,26 @@ def credentials_fields(keys: tuple[str, ...]) -> dict[vol.Marker, Any]:
     return {vol.Required(key): _FIELD_SELECTORS[key] for key in keys}
 
 
-def account_schema(service: CloudService, *, advanced: bool) -> vol.Schema:
-    """Ask for login and sender; the address only in advanced mode (a test service)."""
-    fields = {
-        **credentials_fields(service.credentials),
-        vol.Optional(CONF_SENDER, default=service.sender): TextSelector(),
-    }
-    if advanced:
-        fields[vol.Optional(CONF_URL, default=service.base_url)] = TextSelector(
-            TextSelectorConfig(type=TextSelectorType.URL)
-        )
-    return vol.Schema(fields)
+SECTION_SERVICE: Final = "service"
+"""The form section that holds the service's address, collapsed: few users ever change it."""
+
+
+def account_schema(service: CloudService) -> vol.Schema:
+    """Ask for login and sender; the address (a test service, say) waits in a folded section."""
+    address = vol.Schema(
+        {
+            vol.Optional(CONF_URL, default=service.base_url): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.URL)
+            )
+        }
+    )
+    return vol.Schema(
+        {
+            **credentials_fields(service.credentials),
+            vol.Optional(CONF_SENDER, default=service.sender): TextSelector(),
+            vol.Required(SECTION_SERVICE): section(address, SectionConfig(collapsed=True)),
+        }
+    )
 
 
 def account_data(
@@ -188,7 +198,8 @@ def account_data(
     data.update((key, user_input[key]) for key in service.credentials)
     if CONF_CONNECTION_ID in data:
         data[CONF_CONNECTION_ID] = data[CONF_CONNECTION_ID].strip()
-    url = str(user_input.get(CONF_URL, current_url) or "").strip().rstrip("/")
+    address = user_input.get(SECTION_SERVICE, {}).get(CONF_URL, current_url)
+    url = str(address or "").strip().rstrip("/")
     if url and url != service.base_url:
         data[CONF_URL] = url
     return data
@@ -202,7 +213,7 @@ async def async_check_account(
     if not all(data[key] for key in service.credentials):
         return {"base": "invalid_auth"}
     if CONF_URL in data and not _is_web_url(data[CONF_URL]):
-        return {CONF_URL: "invalid_url"}
+        return {SECTION_SERVICE: "invalid_url"}  # a field's error shows on its section
     try:
         check = service.check(hass, data, {CONF_SENDER: sender} if sender else {})
     except InvalidInputError:

@@ -18,6 +18,7 @@ import voluptuous as vol
 
 from .callback_url import async_cloudhook_url, async_remove_cloudhook, external_webhook_url
 from .cloud_account import (
+    SECTION_SERVICE,
     SERVICES,
     CloudService,
     account_data,
@@ -80,7 +81,7 @@ class CloudAccountFlow(ConfigFlow):
                 self._entry_data = {**data, CONF_WEBHOOK_ID: webhook.async_generate_id()}
                 self._entry_options = service.first_options(self.hass, sender)
                 return await self._async_step_callback()
-        schema = account_schema(service, advanced=self.show_advanced_options)
+        schema = account_schema(service)
         return self.async_show_form(
             step_id=service.provider,
             data_schema=self.add_suggested_values_to_schema(
@@ -185,12 +186,12 @@ class CloudAccountFlow(ConfigFlow):
         shown = user_input or {
             **entry.data,
             CONF_SENDER: entry.options.get(CONF_SENDER, service.sender),
-            CONF_URL: entry.data.get(CONF_URL, service.base_url),
+            SECTION_SERVICE: {CONF_URL: entry.data.get(CONF_URL, service.base_url)},
         }
         return self.async_show_form(
             step_id=f"reconfigure_{service.provider}",
             data_schema=self.add_suggested_values_to_schema(
-                account_schema(service, advanced=self.show_advanced_options),
+                account_schema(service),
                 without_secrets(shown),
             ),
             errors=errors,

@@ -22,6 +22,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.sms_gateway.cloud_account import SECTION_SERVICE
 from custom_components.sms_gateway.config_flow import PROVIDER_STEPS
 from custom_components.sms_gateway.const import (
     CONF_CLOUDHOOK_URL,
@@ -108,23 +109,23 @@ async def sim_post(hass: HomeAssistant, url: str, path: str, body: dict[str, Any
 
 
 def smslink_login(url: str, /, **changes: Any) -> dict[str, Any]:
-    """The SMSLink form as a user fills it in for the simulator (advanced mode)."""
+    """The SMSLink form as a user fills it in for the simulator (its address in the section)."""
     return {
         CONF_CONNECTION_ID: "demo",
         CONF_PASSWORD: "demo",
         CONF_SENDER: "numeric",
-        CONF_URL: url,
+        SECTION_SERVICE: {CONF_URL: url},
         **changes,
     }
 
 
 def plasgate_login(url: str, /, **changes: Any) -> dict[str, Any]:
-    """The Plasgate form as a user fills it in for the simulator (advanced mode)."""
+    """The Plasgate form as a user fills it in for the simulator (its address in the section)."""
     return {
         CONF_PRIVATE_KEY: "demo",
         CONF_SECRET: "demo",
         CONF_SENDER: "SMS Info",
-        CONF_URL: url,
+        SECTION_SERVICE: {CONF_URL: url},
         **changes,
     }
 
@@ -132,13 +133,9 @@ def plasgate_login(url: str, /, **changes: Any) -> dict[str, Any]:
 LOGINS = {PROVIDER_SMSLINK: smslink_login, PROVIDER_PLASGATE: plasgate_login}
 
 
-async def start_flow(
-    hass: HomeAssistant, provider: str, *, advanced: bool = True
-) -> ConfigFlowResult:
-    """Open the flow (advanced mode shows the address field) and pick the provider."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": advanced}
-    )
+async def start_flow(hass: HomeAssistant, provider: str) -> ConfigFlowResult:
+    """Open the flow and pick the provider."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
     assert result["menu_options"] == PROVIDER_STEPS
     assert {PROVIDER_SMSLINK, PROVIDER_PLASGATE} <= set(PROVIDER_STEPS)
@@ -186,7 +183,7 @@ async def test_smslink_creates_the_entry(
 ) -> None:
     """The balance call proves the login (no SMS); the callback URL is shown, then stored."""
     result = await start_flow(hass, PROVIDER_SMSLINK)
-    assert fields(result) == [CONF_CONNECTION_ID, CONF_PASSWORD, CONF_SENDER, CONF_URL]
+    assert fields(result) == [CONF_CONNECTION_ID, CONF_PASSWORD, CONF_SENDER, SECTION_SERVICE]
 
     result = await submit(
         hass, result, smslink_login(f"{smslink_simulator.url}/", **{CONF_CONNECTION_ID: " demo "})
@@ -239,12 +236,17 @@ async def test_smslink_country_follows_home_assistant(
 async def test_smslink_service_address_is_not_stored(
     hass: HomeAssistant, external_url: str, mock_setup_entry: AsyncMock
 ) -> None:
-    """Without advanced mode there is no address field, and the default address is implied."""
-    result = await start_flow(hass, PROVIDER_SMSLINK, advanced=False)
-    assert fields(result) == [CONF_CONNECTION_ID, CONF_PASSWORD, CONF_SENDER]
+    """The address waits folded away with the service's own; left alone, nothing is stored."""
+    result = await start_flow(hass, PROVIDER_SMSLINK)
+    address = result["data_schema"].schema[SECTION_SERVICE]  # type: ignore[union-attr]
+    assert address.options == {"collapsed": True}
 
     with patch(SMSLINK_BALANCE) as balance:
-        result = await submit(hass, result, {CONF_CONNECTION_ID: "demo", CONF_PASSWORD: "demo"})
+        result = await submit(
+            hass,
+            result,
+            {CONF_CONNECTION_ID: "demo", CONF_PASSWORD: "demo", SECTION_SERVICE: {}},
+        )
     result = await finish(hass, result, "smslink_callback")
 
     assert balance.await_count == 1
@@ -252,10 +254,10 @@ async def test_smslink_service_address_is_not_stored(
     assert result["options"][CONF_SENDER] == smslink.DEFAULT_SENDER
 
 
-async def test_smslink_advanced_default_address_is_not_stored(
+async def test_smslink_default_address_typed_is_not_stored(
     hass: HomeAssistant, external_url: str, mock_setup_entry: AsyncMock
 ) -> None:
-    """The service's own address typed (or left) in the advanced field is not kept."""
+    """The service's own address typed (or left) in the address field is not kept."""
     result = await start_flow(hass, PROVIDER_SMSLINK)
 
     with patch(SMSLINK_BALANCE):
@@ -276,7 +278,7 @@ async def test_plasgate_creates_the_entry(
 ) -> None:
     """The certificate GET proves the key pair (no SMS); the key is hashed into the unique id."""
     result = await start_flow(hass, PROVIDER_PLASGATE)
-    assert fields(result) == [CONF_PRIVATE_KEY, CONF_SECRET, CONF_SENDER, CONF_URL]
+    assert fields(result) == [CONF_PRIVATE_KEY, CONF_SECRET, CONF_SENDER, SECTION_SERVICE]
 
     result = await submit(hass, result, plasgate_login(plasgate_simulator.url))
 
@@ -315,9 +317,19 @@ SMSLINK, PLASGATE = PROVIDER_SMSLINK, PROVIDER_PLASGATE
         (SMSLINK, {CONF_PASSWORD: ""}, {}, {"base": "invalid_auth"}),
         (SMSLINK, {CONF_SENDER: "bad;sender"}, {}, {CONF_SENDER: "invalid_sender"}),
         (SMSLINK, {CONF_SENDER: "a sender far too long"}, {}, {CONF_SENDER: "invalid_sender"}),
-        (SMSLINK, {CONF_URL: "ftp://smslink.example"}, {}, {CONF_URL: "invalid_url"}),
-        (SMSLINK, {CONF_URL: "http://"}, {}, {CONF_URL: "invalid_url"}),
-        (SMSLINK, {CONF_URL: "http://[bad"}, {}, {CONF_URL: "invalid_url"}),
+        (
+            SMSLINK,
+            {SECTION_SERVICE: {CONF_URL: "ftp://smslink.example"}},
+            {},
+            {SECTION_SERVICE: "invalid_url"},
+        ),
+        (SMSLINK, {SECTION_SERVICE: {CONF_URL: "http://"}}, {}, {SECTION_SERVICE: "invalid_url"}),
+        (
+            SMSLINK,
+            {SECTION_SERVICE: {CONF_URL: "http://[bad"}},
+            {},
+            {SECTION_SERVICE: "invalid_url"},
+        ),
         (SMSLINK, {}, {"down": True}, {"base": "cannot_connect"}),
         (SMSLINK, {}, {"http_5xx_rate": 1.0}, {"base": "unknown"}),
         (SMSLINK, {}, {"malformed": True}, {"base": "unknown"}),
@@ -326,7 +338,12 @@ SMSLINK, PLASGATE = PROVIDER_SMSLINK, PROVIDER_PLASGATE
         (PLASGATE, {CONF_SECRET: ""}, {}, {"base": "invalid_auth"}),
         (PLASGATE, {CONF_SECRET: "x"}, {"auth_error_status": 403}, {"base": "invalid_auth"}),
         (PLASGATE, {CONF_SENDER: "Sender of 12"}, {}, {CONF_SENDER: "invalid_sender"}),
-        (PLASGATE, {CONF_URL: "cloudapi.plasgate.com"}, {}, {CONF_URL: "invalid_url"}),
+        (
+            PLASGATE,
+            {SECTION_SERVICE: {CONF_URL: "cloudapi.plasgate.com"}},
+            {},
+            {SECTION_SERVICE: "invalid_url"},
+        ),
         (PLASGATE, {}, {"down": True}, {"base": "cannot_connect"}),
         (PLASGATE, {}, {"http_5xx_rate": 1.0}, {"base": "unknown"}),
     ],
@@ -600,12 +617,12 @@ async def test_smslink_reconfigure(
         data={**smslink_entry.data, CONF_URL: closed_url, CONF_CLOUDHOOK_URL: CLOUDHOOK_URL},
         options={**smslink_entry.options, CONF_DEFAULT_RECIPIENTS: ["0712345678"]},
     )
-    result = await smslink_entry.start_reconfigure_flow(hass, show_advanced_options=True)
+    result = await smslink_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure_smslink"
     assert suggested_values(result) == {
         CONF_CONNECTION_ID: "demo",
         CONF_SENDER: "numeric",
-        CONF_URL: closed_url,
+        SECTION_SERVICE: {CONF_URL: closed_url},
     }
 
     result = await submit(hass, result, smslink_login(closed_url))
@@ -637,20 +654,18 @@ async def test_smslink_reconfigure(
     assert len(mock_setup_entry.mock_calls) == 1
 
 
-async def test_smslink_reconfigure_keeps_the_address_outside_advanced_mode(
+async def test_smslink_reconfigure_keeps_the_address_it_shows(
     hass: HomeAssistant,
     smslink_simulator: RunningSmsLink,
     smslink_entry: MockConfigEntry,
     mock_setup_entry: AsyncMock,
 ) -> None:
-    """Without the address field, the entry keeps the address it has."""
+    """The folded section shows the entry's address; submitted as shown, the entry keeps it."""
     smslink_entry.add_to_hass(hass)
     result = await smslink_entry.start_reconfigure_flow(hass)
-    assert fields(result) == [CONF_CONNECTION_ID, CONF_PASSWORD, CONF_SENDER]
+    assert fields(result) == [CONF_CONNECTION_ID, CONF_PASSWORD, CONF_SENDER, SECTION_SERVICE]
 
-    result = await submit(
-        hass, result, {CONF_CONNECTION_ID: "demo", CONF_PASSWORD: "demo", CONF_SENDER: "numeric"}
-    )
+    result = await submit(hass, result, {**suggested_values(result), CONF_PASSWORD: "demo"})
 
     assert result["reason"] == "reconfigure_successful"
     assert smslink_entry.data[CONF_URL] == smslink_simulator.url
@@ -664,7 +679,7 @@ async def test_smslink_reconfigure_wrong_account(
 ) -> None:
     """Another connection ID is another account: abort, nothing stored, nothing asked."""
     smslink_entry.add_to_hass(hass)
-    result = await smslink_entry.start_reconfigure_flow(hass, show_advanced_options=True)
+    result = await smslink_entry.start_reconfigure_flow(hass)
 
     result = await submit(
         hass, result, smslink_login(smslink_simulator.url, **{CONF_CONNECTION_ID: "other"})
@@ -685,9 +700,12 @@ async def test_plasgate_reconfigure_with_a_new_key(
 ) -> None:
     """The key pair is never shown; a new one moves the unique id; the default URL is dropped."""
     plasgate_entry.add_to_hass(hass)
-    result = await plasgate_entry.start_reconfigure_flow(hass, show_advanced_options=True)
+    result = await plasgate_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure_plasgate"
-    assert suggested_values(result) == {CONF_SENDER: "SMS Info", CONF_URL: plasgate_simulator.url}
+    assert suggested_values(result) == {
+        CONF_SENDER: "SMS Info",
+        SECTION_SERVICE: {CONF_URL: plasgate_simulator.url},
+    }
 
     await sim_post(
         hass, plasgate_simulator.url, "credentials", {"private_key": "new-key", "secret": "s2"}
@@ -711,7 +729,7 @@ async def test_plasgate_reconfigure_with_a_new_key(
     }
     assert plasgate_entry.options[CONF_SENDER] == "Shop"
 
-    result = await plasgate_entry.start_reconfigure_flow(hass, show_advanced_options=True)
+    result = await plasgate_entry.start_reconfigure_flow(hass)
     with patch(PLASGATE_CERTIFICATES):
         result = await submit(
             hass,
@@ -734,7 +752,7 @@ async def test_plasgate_reconfigure_with_another_entrys_key(
     result = await plasgate_entry.start_reconfigure_flow(hass)
 
     result = await submit(
-        hass, result, {CONF_PRIVATE_KEY: "other-key", CONF_SECRET: "x", CONF_SENDER: "SMS Info"}
+        hass, result, plasgate_login(plasgate.DEFAULT_BASE_URL, private_key="other-key", secret="x")
     )
 
     assert result["reason"] == "already_configured"
