@@ -1,4 +1,3 @@
-# ruff: noqa: INP001
 """Draw the brand images of the integration: custom_components/sms_gateway/brand/.
 
     .venv/bin/python scripts/brand.py [--out DIR] [--font TTF]

@@ -16,7 +16,7 @@ MANIFEST = Path(__file__).parent.parent / "custom_components" / "sms_gateway" / 
 
 
 def component_requirements(manifest: dict[str, list[str]]) -> list[str]:
-    """Return the requirements of components the manifest names and of every component those load."""
+    """Return the requirements of the manifest's components and of every component they load."""
     components = Path(next(iter(homeassistant.components.__path__)))
     todo = [*manifest.get("dependencies", []), *manifest.get("after_dependencies", [])]
     seen: set[str] = set()
