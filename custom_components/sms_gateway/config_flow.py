@@ -174,6 +174,7 @@ class SmsGatewayConfigFlow(CloudAccountFlow, domain=DOMAIN):
                 DINSTAR_SCHEMA, _without_password(user_input or {})
             ),
             errors=errors,
+            description_placeholders={"example_host": "https://192.168.1.50"},
         )
 
     async def async_step_push(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -184,6 +185,7 @@ class SmsGatewayConfigFlow(CloudAccountFlow, domain=DOMAIN):
         placeholders = {
             "serial": str(self.unique_id),
             "port_count": str(self._port_count),
+            "example_base_url": "http://192.168.1.10:8123",
         }
         try:
             # The gateway sits on the LAN: the internal URL is the one it can reach.
@@ -257,4 +259,5 @@ class SmsGatewayConfigFlow(CloudAccountFlow, domain=DOMAIN):
                 DINSTAR_SCHEMA, _without_password(user_input or entry.data)
             ),
             errors=errors,
+            description_placeholders={"example_host": "https://192.168.1.50"},
         )
