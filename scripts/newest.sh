@@ -24,7 +24,10 @@ unmount() {
   umount "$root/proc" 2>/dev/null || true
   umount "$root/src" 2>/dev/null || true
 }
+# Unmount however the run ends: normally, Ctrl-C (the whole foreground group gets it) or TERM.
 trap unmount EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 mount --bind "$PWD" "$root/src"
 mount -t proc proc "$root/proc"
 
