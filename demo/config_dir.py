@@ -4,8 +4,11 @@ Everything Home Assistant would otherwise ask in the browser (onboarding, the ow
 config entries, the dashboard) is written here, so the demo needs no clicks.
 """
 
+from datetime import UTC, datetime
+from importlib import import_module
 from pathlib import Path
 import shutil
+from typing import Any
 
 from custom_components.sms_gateway.const import DOMAIN
 
@@ -32,10 +35,7 @@ homeassistant:
   # Cloud services call back on the external URL; the demo's simulators run on this machine.
   external_url: {ha_url}
 
-http:
-  server_host: {host}
-  server_port: {ha_port}
-
+{http}
 frontend:
 config:
 history:
@@ -51,15 +51,40 @@ logger:
 """
 
 
+_HTTP_YAML = """\
+http:
+  server_host: {host}
+  server_port: {ha_port}
+"""
+
+
+def _stored_http_settings(endpoints: DemoEndpoints) -> dict[str, Any] | None:
+    """Return `.storage/http` settings for a Home Assistant that keeps them there (2026.x).
+
+    Such a release migrates an `http:` YAML section once, then asks in the browser to confirm
+    the new listen address and reverts (restarting) after five minutes without an answer; stored
+    as confirmed, the demo's address needs no click. None: this release reads the YAML section.
+    """
+    try:
+        http_config: Any = import_module("homeassistant.components.http.config")
+    except ModuleNotFoundError:
+        return None
+    settings = http_config.HTTP_STORAGE_SCHEMA(
+        {"server_host": [HOST], "server_port": endpoints.ha_port}
+    )
+    confirmed = {"created_at": datetime.now(UTC).isoformat(), "error": None, "error_message": None}
+    return {"stable": {**settings, **confirmed}, "pending": None, "yaml_migration_done": True}
+
+
 def build_config_dir(config_dir: Path, endpoints: DemoEndpoints, serial: str) -> DemoAccount:
     """Delete and rewrite config_dir; return the owner account's API token."""
     if config_dir.exists():
         shutil.rmtree(config_dir)
     config_dir.mkdir(parents=True)
+    stored_http = _stored_http_settings(endpoints)
+    http = "" if stored_http else _HTTP_YAML.format(host=HOST, ha_port=endpoints.ha_port)
     (config_dir / "configuration.yaml").write_text(
-        _CONFIGURATION_YAML.format(
-            ha_url=endpoints.ha_url, host=HOST, ha_port=endpoints.ha_port, time_zone=TIME_ZONE
-        ),
+        _CONFIGURATION_YAML.format(ha_url=endpoints.ha_url, time_zone=TIME_ZONE, http=http),
         encoding="utf-8",
     )
     custom_components = config_dir / "custom_components"
@@ -67,6 +92,8 @@ def build_config_dir(config_dir: Path, endpoints: DemoEndpoints, serial: str) ->
     (custom_components / DOMAIN).symlink_to(INTEGRATION_SOURCE, target_is_directory=True)
     storage_dir = config_dir / ".storage"
     account = write_account(storage_dir)
+    if stored_http:
+        write_store(storage_dir, "http", 2, stored_http, minor_version=2)
     write_store(
         storage_dir,
         "core.config_entries",

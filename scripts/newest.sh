@@ -21,8 +21,8 @@ done
 
 mkdir -p "$root/src"
 unmount() {
-  umount "$root/proc" 2>/dev/null || true
-  umount "$root/src" 2>/dev/null || true
+  umount -l "$root/proc" 2>/dev/null || true
+  umount -l "$root/src" 2>/dev/null || true
 }
 # Unmount however the run ends: normally, Ctrl-C (the whole foreground group gets it) or TERM.
 trap unmount EXIT
