@@ -26,13 +26,11 @@ from .const import (
     LOGGER,
 )
 from .coordinator import DinstarConfigEntry
+from .providers.amounts import amount_in, find_balance
 from .ussd import PortListeners, UssdManager
 
 FIRST_REFRESH_DELAY = timedelta(seconds=15)
 """Start-up is not held up by USSD: the first reading comes this long after set-up."""
-
-# Digits with "." or "," between them, or a space before a group of three ("1 234,50").
-_NUMBER = re.compile(r"-?\d+(?:(?:[.,]|\s(?=\d{3}(?!\d)))\d+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,32 +92,21 @@ def balance_settings(options: Mapping[str, Any]) -> dict[int, BalanceSettings]:
     return settings
 
 
-def _to_float(number: str) -> float | None:
-    """Read "12.50", "12,50", "1 234,50", "1.234,50" or "1,234.50": the last separator decides."""
-    digits = re.sub(r"\s", "", number)
-    decimal = max(".,", key=digits.rfind)
-    grouping = "," if decimal == "." else "."
-    if decimal not in digits:
-        return float(digits)
-    if grouping not in digits and digits.count(decimal) > 1:
-        return float(digits.replace(decimal, ""))
-    whole, _, fraction = digits.rpartition(decimal)
-    whole = whole.replace(grouping, "")
-    if decimal in whole:
-        return None
-    return float(f"{whole}.{fraction}")
+def parse_amount(reply: str, pattern: re.Pattern[str] | None = None) -> float | None:
+    """Find the amount in the reply, or None when it holds none.
 
-
-def parse_amount(reply: str, pattern: re.Pattern[str]) -> float | None:
-    """Find the amount in the reply: the pattern's first group, or its whole match."""
+    The default pattern (or none) picks the balance out of the whole reply: the number by a
+    balance word or a currency, never a USSD code, a date, a time or a phone number. A user's own
+    pattern says where the amount is: its first group, or its whole match; the first number in
+    that text is read, in any grouping and with either decimal separator.
+    """
+    if pattern is None or pattern.pattern == DEFAULT_BALANCE_PATTERN:
+        return find_balance(reply)
     match = pattern.search(reply)
     if match is None:
         return None
     found = match.group(1) if pattern.groups else match.group(0)
-    if found is None:
-        return None
-    number = _NUMBER.search(found)
-    return None if number is None else _to_float(number.group(0))
+    return None if found is None else amount_in(found)
 
 
 class BalanceManager:

@@ -2,8 +2,9 @@
 
 The webhook is not local_only: the services call from their own servers, directly or through a
 Home Assistant Cloud webhook. Its random id is the only thing that guards it, so it is treated as a
-secret. A body that does not parse is answered 400 and logged without its content; SMSLink may
-text a 2-Way answer back to the sender, so every answer to it has an empty body.
+secret, and what comes in is hostile until parsed: a body over CLOUD_BODY_LIMIT is answered 413
+unread, one that does not parse 400, each logged without its content and once per burst. SMSLink
+may text a 2-Way answer back to the sender, so every answer to it has an empty body.
 """
 
 from __future__ import annotations
@@ -29,7 +30,13 @@ from .providers.smslink_callbacks import (
 )
 from .runtime import CloudConfigEntry
 from .sending import STATUS_DELIVERED, STATUS_FAILED, STATUS_SENT, remember
-from .webhook import register_entry_webhook
+from .webhook import (
+    RefusalLog,
+    UnreadableBodyError,
+    media_type,
+    read_body,
+    register_entry_webhook,
+)
 
 _PLASGATE_STATUS: Final = {
     DeliveryState.ACCEPTED: STATUS_SENT,
@@ -39,6 +46,11 @@ _PLASGATE_STATUS: Final = {
     DeliveryState.REJECTED: STATUS_FAILED,
 }
 _KEEP_SEEN: Final = 1024
+
+CLOUD_BODY_LIMIT: Final = 64 * 1024
+"""The largest callback read, in bytes. A callback carries one report or one SMS: a few hundred
+bytes of fields and at most one long text, under 15 kB even with every character of a
+1,600-character SMS percent-encoded. 64 kB is four times that; anything bigger is not a callback."""
 
 
 def async_register_cloud_webhook(hass: HomeAssistant, entry: CloudConfigEntry) -> None:
@@ -56,13 +68,21 @@ def async_register_cloud_webhook(hass: HomeAssistant, entry: CloudConfigEntry) -
 
 
 async def _fields(request: web.Request) -> dict[str, Any]:
-    """Merge the query and the form or JSON body: the services use all three."""
-    body = await request.read()
-    return callback_fields(request.query, body, request.content_type)
+    """Merge the query and the form or JSON body: the services use all three.
+
+    Raises UnreadableBodyError for a body over the limit or broken, InvalidPushError for one that
+    is neither a form nor a JSON object.
+    """
+    body = await read_body(request, CLOUD_BODY_LIMIT)
+    return callback_fields(request.query, body, media_type(request.headers))
 
 
-def _refused(provider: str, err: InvalidPushError) -> web.Response:
-    LOGGER.debug("Refused a %s callback: %s", provider, err)
+def _refused(refusals: RefusalLog, err: InvalidPushError | UnreadableBodyError) -> web.Response:
+    """Log the refusal (once per burst) and answer with an empty body."""
+    if isinstance(err, UnreadableBodyError):
+        refusals.refused(f"its body is {err}")
+        return err.response()
+    refusals.refused(err)
     return web.Response(status=HTTPStatus.BAD_REQUEST)
 
 
@@ -73,6 +93,7 @@ class SmsLinkCallbacks:
         """Remember recent incoming SMS: SMSLink retries a callback that did not get a 200."""
         self._entry = entry
         self._seen: OrderedDict[tuple[str, str, str, str], None] = OrderedDict()
+        self._refusals = RefusalLog("an SMSLink callback")
 
     async def handle(
         self, hass: HomeAssistant, _webhook_id: str, request: web.Request
@@ -80,8 +101,8 @@ class SmsLinkCallbacks:
         """Parse and dispatch; never raise for what the network sent."""
         try:
             event = parse_callback(await _fields(request))
-        except InvalidPushError as err:
-            return _refused("SMSLink", err)
+        except (InvalidPushError, UnreadableBodyError) as err:
+            return _refused(self._refusals, err)
         if isinstance(event, DeliveryReport):
             status = STATUS_DELIVERED if event.delivered else STATUS_FAILED
             self._entry.runtime_data.sends.handle_delivery(
@@ -117,6 +138,7 @@ class PlasgateCallbacks:
     def __init__(self, entry: CloudConfigEntry) -> None:
         """Match reports to sends through the entry's tracker."""
         self._entry = entry
+        self._refusals = RefusalLog("a Plasgate callback")
 
     async def handle(
         self, _hass: HomeAssistant, _webhook_id: str, request: web.Request
@@ -128,8 +150,8 @@ class PlasgateCallbacks:
                 self._on_batch(_strings(fields))
                 return web.Response(status=HTTPStatus.OK)
             report = parse_delivery_report(_strings(fields))
-        except InvalidPushError as err:
-            return _refused("Plasgate", err)
+        except (InvalidPushError, UnreadableBodyError) as err:
+            return _refused(self._refusals, err)
         self._entry.runtime_data.sends.handle_delivery(
             report.message_id, _PLASGATE_STATUS.get(report.state), report.status
         )
@@ -145,5 +167,12 @@ class PlasgateCallbacks:
 
 
 def _strings(fields: Mapping[str, Any]) -> dict[str, str]:
-    """Plasgate sends query or form fields: strings only, whatever a JSON body held."""
-    return {key: str(value) for key, value in fields.items() if isinstance(value, str | int)}
+    """Plasgate sends query or form fields: strings only, whatever a JSON body held.
+
+    A JSON integer is read as its digits (the JSON reader bounds them); a boolean is no field.
+    """
+    return {
+        key: str(value)
+        for key, value in fields.items()
+        if isinstance(value, str | int) and not isinstance(value, bool)
+    }

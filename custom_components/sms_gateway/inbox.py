@@ -1,9 +1,10 @@
 """Incoming SMS: pushed or polled, each announced exactly once, none lost while we were away.
 
 Pushes are fast but may be off, lost or repeated; the catch-up reads the gateway's inbox after
-the stored cursor at start-up and on the slow poll, always with flag=all (flag=unread would mark
-messages read on the gateway). Both paths go through one memory (store.py), so what one of them
-announced the other stays silent about.
+the stored cursor at start-up, on the slow poll and when a push cannot be placed, always with
+flag=all (flag=unread would mark messages read on the gateway). Only the catch-up moves the cursor,
+so an SMS whose push was lost is read by the next one. Both paths go through one memory (store.py),
+so what one of them announced the other stays silent about.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .providers.dinstar import DinstarClient
 from .providers.dinstar_models import InboxFlag, IncomingSms
 from .providers.errors import ProviderError
 from .providers.text import mask_number
-from .store import InboxMemory, InboxStore
+from .store import InboxMemory, InboxStore, PushVerdict
 from .webhook import push_url
 
 MAX_PAGES: Final = 50
@@ -50,6 +51,39 @@ def push_issue_id(entry_id: str) -> str:
     return f"{ISSUE_PUSH_NOT_CONFIGURED}_{entry_id}"
 
 
+async def read_new_messages(memory: InboxMemory, client: DinstarClient) -> list[IncomingSms]:
+    """Read the gateway's inbox above the memory's cursor; record and return what is news."""
+    if not memory.started:
+        skipped = memory.adopt(await _read_after(client, 0))
+        LOGGER.debug("First look at the inbox: %s earlier SMS left unannounced", skipped)
+        return []
+    cursor = memory.cursor or 0
+    # Ask from just before the cursor: the newest handled message must come back unchanged.
+    start = max(cursor - 1, 0)
+    messages = await _read_after(client, start, known=cursor)
+    if not memory.agrees_with(messages):
+        everything = messages if start == 0 else await _read_after(client, 0)
+        return memory.reconcile(everything)
+    return memory.take_new(messages)
+
+
+async def _read_after(client: DinstarClient, after: int, known: int = 0) -> list[IncomingSms]:
+    """Every message after an id, page by page until a page brings nothing beyond `known`.
+
+    An idle poll costs one request: its page holds only the known newest message.
+    """
+    found: list[IncomingSms] = []
+    for _ in range(MAX_PAGES):
+        page = await client.query_incoming_sms(after_id=after, flag=InboxFlag.ALL)
+        newer = [sms for sms in page.messages if sms.incoming_sms_id > after]
+        found.extend(newer)
+        newest = max((sms.incoming_sms_id for sms in newer), default=after)
+        if newest <= known or not newer:
+            break
+        after = newest
+    return found
+
+
 class DinstarInbox:
     """The incoming SMS of one gateway."""
 
@@ -67,6 +101,7 @@ class DinstarInbox:
         self._store = store
         self._memory = InboxMemory(serial="")
         self._lock = asyncio.Lock()
+        self._catch_up_requested = False
         self._unreachable = False
         self.last_push: datetime | None = None
         """When this entry last received a push since set-up (None: never)."""
@@ -105,6 +140,7 @@ class DinstarInbox:
 
     async def _catch_up(self, *, at_start: bool) -> int:
         async with self._lock:
+            self._catch_up_requested = False  # what asks from now on needs another read
             try:
                 fresh = await self._read_new()
             except ProviderError as err:
@@ -122,48 +158,38 @@ class DinstarInbox:
         return len(fresh)
 
     async def _read_new(self) -> list[IncomingSms]:
-        memory = self._memory
-        if not memory.started:
-            skipped = memory.adopt(await self._read_after(0))
-            LOGGER.debug("First look at the inbox: %s earlier SMS left unannounced", skipped)
-            return []
-        cursor = memory.cursor or 0
-        # Ask from just before the cursor: the newest known message must come back unchanged.
-        start = max(cursor - 1, 0)
-        messages = await self._read_after(start, known=cursor)
-        if cursor and not any(
-            sms.incoming_sms_id == cursor and memory.is_duplicate(sms) for sms in messages
-        ):
-            everything = messages if start == 0 else await self._read_after(0)
-            return memory.reconcile(everything)
-        ordered = sorted(messages, key=lambda sms: sms.incoming_sms_id)
-        return [sms for sms in ordered if memory.accept(sms)]
-
-    async def _read_after(self, after: int, known: int = 0) -> list[IncomingSms]:
-        """Every message after an id, page by page until a page brings nothing beyond `known`.
-
-        An idle poll costs one request: its page holds only the known newest message.
-        """
-        found: list[IncomingSms] = []
-        for _ in range(MAX_PAGES):
-            page = await self._client.query_incoming_sms(after_id=after, flag=InboxFlag.ALL)
-            newer = [sms for sms in page.messages if sms.incoming_sms_id > after]
-            found.extend(newer)
-            newest = max((sms.incoming_sms_id for sms in newer), default=after)
-            if newest <= known or not newer:
-                break
-            after = newest
-        return found
+        return await read_new_messages(self._memory, self._client)
 
     @callback
-    def handle(self, messages: Iterable[IncomingSms], source: MessageSource) -> int:
-        """Announce the messages not seen before; return how many."""
-        ordered = sorted(messages, key=lambda sms: sms.incoming_sms_id)
-        fresh = [sms for sms in ordered if self._memory.accept(sms)]
-        self._announce(fresh, source)
+    def handle_push(self, messages: Iterable[IncomingSms]) -> int:
+        """Announce the pushed messages not seen before; return how many.
+
+        A push that the memory cannot place (an old one replayed, or ids that restarted) is not
+        announced: it asks for a catch-up, which reads the inbox and knows.
+        """
+        fresh: list[IncomingSms] = []
+        unsure = False
+        for sms in sorted(messages, key=lambda sms: sms.incoming_sms_id):
+            verdict = self._memory.on_push(sms)
+            if verdict is PushVerdict.NEW:
+                fresh.append(sms)
+            unsure = unsure or verdict is PushVerdict.CHECK
+        self._announce(fresh, "push")
         if fresh:
             self._store.schedule_save(self._memory)
+        if unsure:
+            self._request_catch_up()
         return len(fresh)
+
+    @callback
+    def _request_catch_up(self) -> None:
+        """Start a catch-up soon; pushes that ask while one waits to start share it."""
+        if self._catch_up_requested:
+            return
+        self._catch_up_requested = True
+        self._entry.async_create_background_task(
+            self._hass, self.catch_up(), name=f"{DOMAIN} inbox check"
+        )
 
     @callback
     def note_push(self) -> None:

@@ -1,19 +1,23 @@
 """What the inbox must remember across restarts: how far it has read, and what it has announced.
 
-The gateway numbers incoming SMS with a rising `incoming_sms_id`; the cursor is the highest one
-seen and `recent` maps the newest ids to a fingerprint (port and gateway time) of the message that
-carried them. A message is a duplicate only when its id is remembered with the same fingerprint,
-so a push and a poll of one SMS, or one push delivered twice, are announced once.
+The gateway numbers incoming SMS with a rising `incoming_sms_id`. The memory keeps:
+- `cursor`, a floor: every message the gateway held with an id up to it has been handled
+  (announced, or adopted when the entry was added). Only a catch-up, which reads every message above
+  the cursor, moves it; a push never does, so a message whose push was lost is still above the
+  cursor and the next catch-up announces it.
+- `recent`, the ids handled lately with a fingerprint of their message (see `fingerprint`): all
+  of those above the cursor (announced by a push, awaiting the catch-up that confirms them) and the
+  newest RECENT_LIMIT at or below it.
 
-A factory reset or firmware flash empties the inbox and starts the ids again at 1. It shows in
-three ways, and each makes the memory start over (cursor 0, nothing remembered) so that the
-renumbered messages are announced rather than mistaken for old ones:
-- a remembered id arrives with another fingerprint (same number, different message);
-- a pushed id lies below everything remembered (an old push is not replayed; a new one after a
-  reset is numbered from 1);
-- the catch-up no longer finds the newest message it saw, and none of the messages the gateway
-  still holds is one it remembers (`reconcile`). If some are, the user only deleted messages on the
-  gateway: the cursor moves down to what is left, and messages older than the memory stay silent.
+A push is news when its id is above the cursor and not yet recorded. A push that repeats a recorded
+message is silent. Anything else (an id at or below the cursor the memory has forgotten, or a known
+id with another fingerprint) is either an old push replayed or a gateway that numbers from 1 again
+after a factory reset; a push alone cannot tell, so it is not announced and asks for a catch-up,
+which can: the newest handled message still in the inbox, unchanged, means nothing was reset.
+
+When that newest message is gone or changed, the whole inbox is re-read (`reconcile`): if some
+messages it holds are known, the user only deleted messages, and those not known that lie within
+the memory are news; if none is known, the numbering restarted and every message is news.
 A stored memory that belongs to another serial is ignored, as if the entry had just been added.
 """
 
@@ -21,7 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Final, TypedDict
+from enum import StrEnum
+import hashlib
+from typing import Final, Required, TypedDict
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
@@ -31,21 +37,48 @@ from .providers.dinstar_models import IncomingSms
 
 STORAGE_VERSION: Final = 1
 RECENT_LIMIT: Final = 500
+"""Ids kept at or below the cursor, to silence repeated pushes and recognise known messages."""
+PENDING_LIMIT: Final = 5000
+"""Ids kept above the cursor; past it a push waits for the catch-up instead (bounded memory)."""
 SAVE_DELAY: Final = 2.0  # seconds; bursts of SMS are written once
 
 
-class StoredInbox(TypedDict):
+class StoredInbox(TypedDict, total=False):
     """The JSON shape on disk (JSON keys are strings, hence the string ids)."""
 
-    serial: str
-    cursor: int
-    recent: dict[str, str]
+    serial: Required[str]
+    cursor: Required[int]
+    recent: Required[dict[str, str]]
+    retired: list[str]
+
+
+class PushVerdict(StrEnum):
+    """What a pushed SMS is to the memory."""
+
+    NEW = "new"
+    """Not seen before: announce it (the memory has recorded it)."""
+    SEEN = "seen"
+    """A repeat of a recorded message: stay silent."""
+    CHECK = "check"
+    """An old push replayed, or ids restarted: stay silent and let a catch-up decide."""
 
 
 def fingerprint(sms: IncomingSms) -> str:
-    """Tell one message from another that reuses its id: its port and the gateway's time."""
+    """Tell one message from another that reuses its id: port, gateway time, sender and text.
+
+    Sender and text go in as a short digest (the memory is stored: no number or text in clear).
+    """
     moment = sms.timestamp.isoformat() if sms.timestamp is not None else ""
-    return f"{sms.port}|{moment}"
+    content = hashlib.sha256(f"{sms.sender or ''}\n{sms.text}".encode()).hexdigest()[:16]
+    return f"{sms.port}|{moment}|{content}"
+
+
+def _same_message(recorded: str | None, sms: IncomingSms) -> bool:
+    """Compare a recorded fingerprint; one stored before the digest was added has only two parts."""
+    if recorded is None:
+        return False
+    current = fingerprint(sms)
+    return recorded == current or (recorded.count("|") == 1 and current.startswith(f"{recorded}|"))
 
 
 @dataclass
@@ -55,15 +88,24 @@ class InboxMemory:
     serial: str
     cursor: int | None = None
     recent: dict[int, str] = field(default_factory=dict)
+    retired: list[str] = field(default_factory=list)
+    """Fingerprints of messages handled before the ids last restarted: a late push of one of
+    them is a repeat, not news, though its id may now name another message."""
 
     @property
     def started(self) -> bool:
         """False until the inbox has been read once (see `adopt`)."""
         return self.cursor is not None
 
+    @property
+    def pending(self) -> int:
+        """How many recorded ids lie above the cursor, awaiting a catch-up."""
+        floor = self.cursor or 0
+        return sum(1 for message_id in self.recent if message_id > floor)
+
     def is_duplicate(self, sms: IncomingSms) -> bool:
         """Tell whether this very message was seen before."""
-        return self.recent.get(sms.incoming_sms_id) == fingerprint(sms)
+        return _same_message(self.recent.get(sms.incoming_sms_id), sms)
 
     def adopt(self, messages: Iterable[IncomingSms]) -> int:
         """Remember what a newly added gateway already holds without announcing it; return count.
@@ -71,55 +113,100 @@ class InboxMemory:
         A gateway can hold years of SMS: announcing them all to automations on the first
         start would be worse than starting from now.
         """
-        count = 0
-        self.cursor = self.cursor or 0
-        for sms in messages:
+        held = list(messages)
+        for sms in held:
             self._record(sms)
-            count += 1
-        return count
+        self.cursor = max((sms.incoming_sms_id for sms in held), default=self.cursor or 0)
+        self._trim()
+        return len(held)
 
-    def accept(self, sms: IncomingSms) -> bool:
-        """Record a message; True when it is new and must be announced."""
-        if self.is_duplicate(sms):
-            return False
-        message_id = sms.incoming_sms_id
-        cursor = self.cursor or 0
-        if message_id in self.recent or (
-            message_id <= cursor and message_id < min(self.recent, default=cursor + 1)
+    def on_push(self, sms: IncomingSms) -> PushVerdict:
+        """Judge a pushed message; a new one is recorded, the cursor stays for the catch-up."""
+        known = self.recent.get(sms.incoming_sms_id)
+        if _same_message(known, sms) or fingerprint(sms) in self.retired:
+            return PushVerdict.SEEN
+        if (
+            known is not None
+            or sms.incoming_sms_id <= (self.cursor or 0)
+            or self.pending >= PENDING_LIMIT
         ):
-            self._restart()
+            return PushVerdict.CHECK
         self._record(sms)
-        return True
+        return PushVerdict.NEW
 
-    def reconcile(self, messages: Iterable[IncomingSms]) -> list[IncomingSms]:
-        """Re-read the whole inbox after the newest known message went missing; return the new.
+    def agrees_with(self, messages: Iterable[IncomingSms]) -> bool:
+        """Tell whether a read of the inbox matches the memory (else: reconcile).
 
-        Some messages still known: messages were deleted on the gateway; the cursor drops to
-        the newest message left and messages older than the memory are not announced. None
-        known (and some present): the ids restarted, so every message is new.
+        The message at the cursor must come back unchanged, and every message read whose id is
+        recorded must be the recorded one: a push never records an id under another fingerprint,
+        so a difference means the ids were used again.
         """
-        ordered = sorted(messages, key=lambda sms: sms.incoming_sms_id)
-        if not ordered:
-            self.cursor = 0
-            return []
-        if not any(self.is_duplicate(sms) for sms in ordered):
-            self._restart()
-            return [sms for sms in ordered if self.accept(sms)]
-        oldest_known = min(self.recent)
-        fresh = [sms for sms in ordered if sms.incoming_sms_id >= oldest_known and self.accept(sms)]
-        self.cursor = ordered[-1].incoming_sms_id
+        held = list(messages)
+        if self.cursor and not any(
+            sms.incoming_sms_id == self.cursor and self.is_duplicate(sms) for sms in held
+        ):
+            return False
+        return all(sms.incoming_sms_id not in self.recent or self.is_duplicate(sms) for sms in held)
+
+    def take_new(self, messages: Iterable[IncomingSms]) -> list[IncomingSms]:
+        """Record a catch-up that read every message above the cursor; return those to announce."""
+        floor = self.cursor or 0
+        fresh: list[IncomingSms] = []
+        newest = floor
+        for sms in sorted(messages, key=lambda sms: sms.incoming_sms_id):
+            message_id = sms.incoming_sms_id
+            if message_id <= floor:
+                continue
+            newest = message_id
+            if message_id not in self.recent:
+                fresh.append(sms)
+                self._record(sms)
+        self.cursor = newest
+        self._trim()
         return fresh
 
-    def _restart(self) -> None:
-        LOGGER.info("The gateway's SMS numbering started again (factory reset?); following it")
+    def reconcile(self, messages: Iterable[IncomingSms]) -> list[IncomingSms]:
+        """Re-read the whole inbox after the newest handled message went missing; return the new.
+
+        Some messages still known: messages were deleted on the gateway, or the ids restarted and
+        reached known ones again; those not known are news when they lie within the memory (older
+        ones were announced long ago). None known: the ids restarted (or the inbox was emptied), so
+        every message it holds is news.
+        """
+        ordered = sorted(messages, key=lambda sms: sms.incoming_sms_id)
+        known = {sms.incoming_sms_id for sms in ordered if self.is_duplicate(sms)}
+        if not known:
+            self._restart(any_left=bool(ordered))
+            oldest_news = 0
+        else:
+            oldest_news = min(self.recent)
+        fresh = [
+            sms
+            for sms in ordered
+            if sms.incoming_sms_id not in known and sms.incoming_sms_id >= oldest_news
+        ]
+        for sms in ordered:
+            self._record(sms)
+        self.cursor = ordered[-1].incoming_sms_id if ordered else 0
+        self._trim()
+        return fresh
+
+    def _restart(self, *, any_left: bool) -> None:
+        if any_left:
+            LOGGER.info("The gateway's SMS numbering started again (factory reset?); following it")
+        self.retired = [*self.retired, *self.recent.values()][-RECENT_LIMIT:]
         self.cursor = 0
         self.recent.clear()
 
     def _record(self, sms: IncomingSms) -> None:
         self.recent[sms.incoming_sms_id] = fingerprint(sms)
-        self.cursor = max(self.cursor or 0, sms.incoming_sms_id)
-        while len(self.recent) > RECENT_LIMIT:
-            del self.recent[min(self.recent)]
+
+    def _trim(self) -> None:
+        """Keep every id above the cursor and the newest RECENT_LIMIT at or below it."""
+        floor = self.cursor or 0
+        handled = sorted(message_id for message_id in self.recent if message_id <= floor)
+        for message_id in handled[: max(len(handled) - RECENT_LIMIT, 0)]:
+            del self.recent[message_id]
 
     def as_stored(self) -> StoredInbox:
         """Give the JSON-ready form."""
@@ -127,6 +214,7 @@ class InboxMemory:
             "serial": self.serial,
             "cursor": self.cursor or 0,
             "recent": {str(key): value for key, value in self.recent.items()},
+            "retired": list(self.retired),
         }
 
     @classmethod
@@ -142,7 +230,13 @@ class InboxMemory:
             remembered = {int(key): str(value) for key, value in recent.items()}
         except ValueError:
             return fresh
-        return cls(serial=serial, cursor=max(cursor, 0), recent=remembered)
+        retired = stored.get("retired", [])
+        return cls(
+            serial=serial,
+            cursor=max(cursor, 0),
+            recent=remembered,
+            retired=[str(value) for value in retired] if isinstance(retired, list) else [],
+        )
 
 
 class InboxStore:

@@ -2,17 +2,22 @@
 
 The body comes from the LAN and is parsed leniently by the client library; anything it refuses,
 or a push signed with another gateway's serial, is answered 400 and logged at debug level
-without its content. Work that needs the gateway (a refresh) runs after the answer.
+without its content, once per burst. A body over DINSTAR_BODY_LIMIT is answered 413 unread.
+Work that needs the gateway (a refresh) runs after the answer.
+
+read_body serves the cloud callbacks too: it takes both aiohttp's requests and the MockRequest
+that Home Assistant Cloud relays a cloudhook call with, which has neither read() nor content_type.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from http import HTTPStatus
-from typing import Any
+import time
+from typing import Any, Final
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_WEBHOOK_ID
@@ -34,6 +39,101 @@ from .providers.dinstar_push import DinstarPush, PushKind, parse_push
 from .providers.errors import InvalidPushError
 
 type WebhookHandler = Callable[[HomeAssistant, str, web.Request], Awaitable[web.Response]]
+
+DINSTAR_BODY_LIMIT: Final = 256 * 1024
+"""The largest push read, in bytes. The biggest a gateway sends is an `sms_result` for a whole send
+(128 recipients, about 150 bytes each) or an `sms` push of a few long texts whose every character
+may be escaped six bytes wide: tens of kilobytes. 256 kB leaves room for that several times over,
+and bounds the lenient parse of the worst junk that size to a few tens of milliseconds on the event
+loop (an unbounded 8-15 MB body held it for over a second)."""
+
+_READ_SIZE: Final = 64 * 1024
+_MAX_LENGTH_DIGITS: Final = 18
+_QUIET_SECONDS: Final = 60.0
+
+
+class UnreadableBodyError(Exception):
+    """The request's body was not taken: over the limit (413) or broken on the way (400)."""
+
+    def __init__(self, status: HTTPStatus, reason: str) -> None:
+        """Keep the status to answer with; the reason never quotes the body."""
+        super().__init__(reason)
+        self.status = status
+
+    def response(self) -> web.Response:
+        """Answer with an empty body, closing the connection after a body that may be unread."""
+        response = web.Response(status=self.status)
+        if self.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+            response.force_close()
+        return response
+
+
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """Read the body, refusing it as soon as it is over limit bytes: never more is held.
+
+    A declared Content-Length over the limit is refused before a byte is read; otherwise the body
+    is read in bounded pieces, so a chunked or a compressed body cannot grow past the limit
+    either. A body cut off or broken in transit (a bad gzip stream) is refused, not raised.
+    """
+    declared = _declared_length(request.headers)
+    if declared is not None and declared > limit:
+        raise UnreadableBodyError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "declared over the limit")
+    stream = request.content  # a MockRequest makes a new reader on every access
+    body = bytearray()
+    try:
+        while chunk := await stream.read(min(_READ_SIZE, limit + 1 - len(body))):
+            body += chunk
+            if len(body) > limit:
+                raise UnreadableBodyError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "over the limit")
+    except (web.RequestPayloadError, ConnectionError):
+        raise UnreadableBodyError(HTTPStatus.BAD_REQUEST, "broken in transit") from None
+    return bytes(body)
+
+
+def media_type(headers: Mapping[str, str]) -> str:
+    """Give the Content-Type without its parameters, lower case; "" when there is none."""
+    value = headers.get(hdrs.CONTENT_TYPE, "")
+    return value.partition(";")[0].strip().lower()
+
+
+def _declared_length(headers: Mapping[str, str]) -> int | None:
+    """Give the Content-Length when it is a plain number; aiohttp already refuses any other."""
+    value = headers.get(hdrs.CONTENT_LENGTH, "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= _MAX_LENGTH_DIGITS:
+        return int(value)
+    return None
+
+
+class RefusalLog:
+    """Logs refused requests once per burst: junk arriving by the thousand is one line a minute.
+
+    The first refusal after a quiet minute is logged with its reason; the rest of the burst is
+    only counted, and the count comes with the next line.
+    """
+
+    def __init__(self, what: str) -> None:
+        """Name the refused thing in the log with what, such as "an SMSLink callback"."""
+        self._what = what
+        self._quiet_until = float("-inf")
+        self._untold = 0
+
+    def refused(self, reason: object) -> None:
+        """Note one refusal; log it unless the burst it belongs to has been logged already."""
+        now = time.monotonic()
+        if now < self._quiet_until:
+            self._untold += 1
+            return
+        self._quiet_until = now + _QUIET_SECONDS
+        if self._untold:
+            LOGGER.debug(
+                "Refused %s: %s (and %s more since the last report)",
+                self._what,
+                reason,
+                self._untold,
+            )
+        else:
+            LOGGER.debug("Refused %s: %s", self._what, reason)
+        self._untold = 0
 
 
 def push_url(hass: HomeAssistant, webhook_id: str) -> str:
@@ -83,20 +183,24 @@ class PushReceiver:
     def __init__(self, entry: DinstarConfigEntry) -> None:
         """Pushes are checked against this entry's gateway serial."""
         self._entry = entry
+        self._refusals = RefusalLog("a push that is not a Dinstar push")
+        self._strangers = RefusalLog("a push from another gateway")
 
     async def handle(
         self, hass: HomeAssistant, _webhook_id: str, request: web.Request
     ) -> web.Response:
         """Parse, check the serial, dispatch; never raise for what the network sent."""
-        body = await request.read()
         try:
-            push = parse_push(body)
+            push = parse_push(await read_body(request, DINSTAR_BODY_LIMIT))
+        except UnreadableBodyError as err:
+            self._refusals.refused(f"its body is {err}")
+            return err.response()
         except InvalidPushError as err:
-            LOGGER.debug("Refused a push that is not a Dinstar push: %s", err)
+            self._refusals.refused(err)
             return web.Response(status=HTTPStatus.BAD_REQUEST)
         runtime = self._entry.runtime_data
         if push.sn.strip() != runtime.serial:
-            LOGGER.debug("Refused a push from gateway %s, not %s", push.sn, runtime.serial)
+            self._strangers.refused(f"{push.sn[:40]!r}, not {runtime.serial}")
             return web.Response(status=HTTPStatus.BAD_REQUEST)
         runtime.inbox.note_push()
         self._dispatch(hass, push)
@@ -116,7 +220,7 @@ class PushReceiver:
         routes[push.kind](hass, push.events)
 
     def _on_sms(self, _hass: HomeAssistant, events: tuple[object, ...]) -> None:
-        self._entry.runtime_data.inbox.handle(_only(IncomingSms, events), "push")
+        self._entry.runtime_data.inbox.handle_push(_only(IncomingSms, events))
 
     def _on_register(self, _hass: HomeAssistant, events: tuple[object, ...]) -> None:
         for change in _only(RegisterChange, events):

@@ -95,26 +95,143 @@ async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: ti
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
+NBSP = "\u00a0"
+NARROW_NBSP = "\u202f"
+THIN = "\u2009"
+
+# Balance replies as operators send them, and the amount the default pattern must read. The README's
+# list of formats ("Balance check of a SIM port") says what these prove.
+DEFAULT_REPLIES = [
+    # The cases of issue 11.
+    pytest.param("1 234,50", 1234.5, id="bare-space-grouped"),
+    pytest.param("1.234,50", 1234.5, id="bare-dot-grouped"),
+    pytest.param("1,234.50", 1234.5, id="bare-comma-grouped"),
+    pytest.param("Your *100# balance is 12.50", 12.5, id="ussd-code-before"),
+    # Romania: Orange, Vodafone, Telekom, Digi.
+    pytest.param("Credit: 12,50 EUR. Valabil pana la 31.12.2026", 12.5, id="ro-orange"),
+    pytest.param(
+        "Soldul contului tau este 5.20 EUR. Credit valabil pana la 05.12.2026 23:59.",
+        5.2,
+        id="ro-vodafone",
+    ),
+    pytest.param("Ai 7,25 EUR credit si 500 MB trafic national", 7.25, id="ro-word-after"),
+    pytest.param("Sold curent: 15,20 lei, valabil pana la 31-12-2026", 15.2, id="ro-digi"),
+    pytest.param("Sold: 1.234,50 lei", 1234.5, id="ro-lei-dot-grouped"),
+    pytest.param("Credit 5,00 EUR valabil pana la 31 decembrie 2026", 5.0, id="ro-month-name-date"),
+    pytest.param("Sold curent:\n15,20 lei\nBonus:\n5 lei\nExpira: 31.12.2026", 15.2, id="ro-lines"),
+    pytest.param(
+        "Pentru reincarcare suna la +40 21 123 4567. Sold 8 lei", 8.0, id="ro-phone-before"
+    ),
+    pytest.param("Tarif: 0,05 EUR/min. Sold: 2 EUR", 2.0, id="ro-rate-skipped"),
+    pytest.param("Valabil 30 de zile. Ai 5,00 EUR", 5.0, id="ro-validity-ends-with-sentence"),
+    # Morocco: Maroc Telecom, Orange, inwi.
+    pytest.param("Solde: 5,00 DH", 5.0, id="ma-solde-dh"),
+    pytest.param("Votre solde est de 25.50 DH valable jusqu'au 15/06/2026", 25.5, id="ma-iam"),
+    pytest.param("Solde principal: 10,00 Dhs. Bonus: 5 Dhs valable 7j", 10.0, id="ma-inwi-bonus"),
+    pytest.param("Votre solde: 3,50 MAD. Date de validite: 12-05-2026", 3.5, id="ma-orange-mad"),
+    pytest.param("Solde: 12.50 DH. Valable jusqu'au 2026-12-31", 12.5, id="ma-simulator"),
+    # France.
+    pytest.param(
+        "Votre crédit est de 12,50 €, valable jusqu'au 31/12/2026", 12.5, id="fr-euro-after"
+    ),
+    pytest.param(f"Solde : 1{NARROW_NBSP}234,50 €", 1234.5, id="fr-narrow-nbsp"),
+    # Germany, Switzerland.
+    pytest.param("Ihr Guthaben beträgt 1.234,50 EUR.", 1234.5, id="de-guthaben"),
+    pytest.param("Aktuelles Guthaben: 12,34 € (Stand 05.12.2026, 14:30 Uhr)", 12.34, id="de-stand"),
+    pytest.param("Ihr Guthaben: CHF 1'234.50", 1234.5, id="ch-apostrophe"),
+    pytest.param(f"Guthaben: 1{NBSP}234,50 EUR, gültig bis 31.12.2026", 1234.5, id="de-nbsp"),
+    # Spain.
+    pytest.param("Saldo: 1.234,50 €", 1234.5, id="es-saldo"),
+    pytest.param("Tu saldo es de 3,45 EUR. Caduca el 31/12/2026", 3.45, id="es-caduca"),
+    # English.
+    pytest.param("Your balance is $1,234.50 valid till 2026-12-31", 1234.5, id="en-dollar-before"),
+    pytest.param("Your balance: USD 5.00", 5.0, id="en-code-before"),
+    pytest.param(
+        "You have 12.50 EUR left. Last recharge: 10.00 EUR on 01/12/2026",
+        12.5,
+        id="en-left-and-recharge",
+    ),
+    pytest.param(
+        f"Your balance is 1{THIN}234.50 USD, valid until December 31, 2026",
+        1234.5,
+        id="en-thin-space",
+    ),
+    pytest.param("On 12/05/2026 your balance was 3.50 USD", 3.5, id="en-date-first"),
+    pytest.param("Call 0712345678 for help. Credit 4,75 lei", 4.75, id="en-phone-first"),
+    # Cambodia: Smart, Cellcard, Metfone.
+    pytest.param("Balance: 2.15$ Bonus 1.00$ expire 31/12/2026", 2.15, id="kh-dollar-after"),
+    pytest.param(
+        "Your main balance is 2.15$, bonus 1.00$, expire on 31/12/2026 23:59",
+        2.15,
+        id="kh-smart",
+    ),
+    pytest.param("Main: $2.15 Expiry: 31/12/2026", 2.15, id="kh-cellcard"),
+    pytest.param("Balance: 10,000 KHR", 10000.0, id="kh-riel-grouped"),
+    pytest.param("Basic balance: 0.516$", 0.516, id="kh-three-decimals-under-one"),
+    # Several numbers, bonus lines.
+    pytest.param("Balance: 5.00 EUR, Bonus: 100 SMS, 2 GB valid 30 days", 5.0, id="bundles-after"),
+    pytest.param("Bonus 3 EUR. Sold principal 10 EUR", 10.0, id="bonus-before"),
+    pytest.param("Reducere 50%. Credit 3 EUR", 3.0, id="percent-before"),
+    pytest.param("Dial *100*2# to check. Balance 3.00 EUR", 3.0, id="menu-code-before"),
+    pytest.param("Credit 12,50 RON", 12.5, id="ron"),
+    pytest.param("Balance 7 RON", 7.0, id="whole-number"),
+    pytest.param("Credit 12.50 until 2026", 12.5, id="year-after"),
+    # Negative balances.
+    pytest.param("Credit: -5.20 EUR", -5.2, id="negative"),
+    pytest.param("Sold: \u22123,20 lei", -3.2, id="negative-minus-sign"),
+    # No amount: unknown, never a wrong number.
+    pytest.param("Service unavailable", None, id="no-number"),
+    pytest.param("Serviciu indisponibil. Incercati mai tarziu.", None, id="ro-unavailable"),
+    pytest.param(
+        "Your request is being processed. Dial *100# again in 5 minutes.",
+        None,
+        id="code-and-minutes",
+    ),
+    pytest.param("Oferta expira la 31.12.2026. Tasteaza *123#", None, id="date-and-code"),
+    pytest.param("1. Sold\n2. Oferte\n3. Bonus", None, id="menu"),
+    pytest.param("Error 17", None, id="error-code"),
+    pytest.param("Bonus: 100 SMS, 2 GB, valabil 30 de zile", None, id="bundles-only"),
+    pytest.param("Oferta 3 activata", None, id="bare-whole-number"),
+]
+
+
+@pytest.mark.parametrize(("reply", "amount"), DEFAULT_REPLIES)
+def test_default_pattern_reads_the_balance(reply: str, amount: float | None) -> None:
+    assert parse_amount(reply, re.compile(DEFAULT_BALANCE_PATTERN)) == amount
+    assert parse_amount(reply) == amount
+
+
+def test_default_replies_are_enough() -> None:
+    assert len(DEFAULT_REPLIES) >= 30
+
+
 @pytest.mark.parametrize(
     ("reply", "pattern", "amount"),
     [
-        ("Solde: 12.50 DH. Valable jusqu'au 2026-12-31", DEFAULT_BALANCE_PATTERN, 12.5),
-        ("Credit 12,50 RON", DEFAULT_BALANCE_PATTERN, 12.5),
-        ("Balance 7 RON", DEFAULT_BALANCE_PATTERN, 7.0),
         ("Sold 1.234,50 lei", r"Sold ([\d.,]+)", 1234.5),
         ("Balance 1,234.50 USD", r"Balance ([\d.,]+)", 1234.5),
         ("Balance 1 234,50 EUR", r"Balance ([\d ,]+)", 1234.5),
+        (f"Balance 1{NBSP}234,50 EUR", r"Balance ([\d\s,]+)", 1234.5),
+        ("Guthaben CHF 1'234.50", r"CHF ([\d'.]+)", 1234.5),
         ("Units 1.234.567 left", r"Units ([\d.]+)", 1234567.0),
         ("Credit -3,20 USD", r"Credit (-?[\d,]+)", -3.2),
         ("Credit 12.50 until 2026", r"Credit ([\d. ]+)", 12.5),
         ("Bonus 5 SMS, credit 4.75", r"credit \d+\.\d+", 4.75),
+        # The user's pattern is obeyed: here it asks for the bonus.
+        ("Credit 10 EUR, bonus 5 EUR", r"bonus (\d+)", 5.0),
+        # A USSD code or a date inside the found text is not the amount.
+        ("Sold *100# 7,25 lei", r"Sold (.*)", 7.25),
+        ("Sold 12,50 lei", r"Sold (.*)", 12.5),
         ("Sold 1,2.3.4", r"Sold ([\d.,]+)", None),
-        ("Service unavailable", DEFAULT_BALANCE_PATTERN, None),
+        ("Valabil 31.12.2026", r"Valabil (\S+)", None),
         ("Credit none", r"Credit (\d+)?", None),
         ("Credit n/a", r"Credit (\S+)", None),
+        ("Service unavailable", r"Credit (\S+)", None),
     ],
 )
-def test_parse_amount(reply: str, pattern: str, amount: float | None) -> None:
+def test_custom_pattern_finds_the_amount_text(
+    reply: str, pattern: str, amount: float | None
+) -> None:
     assert parse_amount(reply, re.compile(pattern)) == amount
 
 

@@ -24,7 +24,13 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.sms_gateway.const import DOMAIN, EVENT_SMS_RECEIVED, SLOW_POLL_INTERVAL
 from custom_components.sms_gateway.inbox import push_issue_id
 from custom_components.sms_gateway.providers.dinstar_models import IncomingSms
-from custom_components.sms_gateway.store import RECENT_LIMIT, InboxMemory
+from custom_components.sms_gateway.store import (
+    PENDING_LIMIT,
+    RECENT_LIMIT,
+    InboxMemory,
+    PushVerdict,
+    fingerprint,
+)
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL, WEBHOOK_ID
 
@@ -222,6 +228,75 @@ async def test_removing_the_entry_forgets_its_memory(
     await hass.async_block_till_done()
 
     assert f"{DOMAIN}.{dinstar_entry.entry_id}.inbox" not in hass_storage
+
+
+async def pushing_to_home_assistant(
+    hass: HomeAssistant, sim: RunningDinstar, hass_client_no_auth: ClientSessionGenerator
+) -> Any:
+    """Point the simulator's pushes at the entry's webhook; return a client for crafted pushes."""
+    client = await hass_client_no_auth()
+    url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+    await sim_control(hass, sim, "push-url", {"url": url})
+    return client
+
+
+async def test_a_lost_push_is_announced_by_the_next_catch_up(
+    hass: HomeAssistant,
+    dinstar_simulator: RunningDinstar,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A's push is lost, B's arrives: B does not hide A from the catch-up."""
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    await pushing_to_home_assistant(hass, dinstar_simulator, hass_client_no_auth)
+    await sim_control(hass, dinstar_simulator, "faults", {"push_sms": False})
+    await receive(hass, dinstar_simulator, "A, push lost")
+    await sim_control(hass, dinstar_simulator, "faults", {"push_sms": True})
+    await receive(hass, dinstar_simulator, "B, pushed")
+    await wait_until(lambda: len(events) == 1)
+
+    await slow_poll(hass, freezer)
+    await slow_poll(hass, freezer)
+
+    assert texts(events) == ["B, pushed", "A, push lost"]
+
+
+async def test_replayed_and_odd_pushes_announce_nothing_again(
+    hass: HomeAssistant,
+    dinstar_simulator: RunningDinstar,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An old push replayed, or a known id pushed with another port or time, is not news."""
+    events = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    client = await pushing_to_home_assistant(hass, dinstar_simulator, hass_client_no_auth)
+    for n in range(4):
+        await receive(hass, dinstar_simulator, f"sms {n}")
+    await wait_until(lambda: len(events) == 4)
+    await slow_poll(hass, freezer)
+    first = dinstar_simulator.sim.state.inbox[0]
+
+    for port, moment in ((first.port, "2020-01-01 00:00:00"), (5, None)):
+        oddity = {
+            "incoming_sms_id": first.incoming_sms_id,
+            "port": port,
+            "number": SENDER,
+            "text": "sms 0",
+            "timestamp": moment or first.timestamp,
+        }
+        response = await client.post(
+            f"/api/webhook/{WEBHOOK_ID}", json={"sn": SERIAL, "sms": [oddity]}
+        )
+        assert response.status == 200
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await slow_poll(hass, freezer)
+    await receive(hass, dinstar_simulator, "after the oddities")
+    await wait_until(lambda: len(events) == 5)
+    await slow_poll(hass, freezer)
+
+    assert texts(events) == ["sms 0", "sms 1", "sms 2", "sms 3", "after the oddities"]
 
 
 async def test_factory_reset_seen_by_a_push(
@@ -444,56 +519,101 @@ def sms(message_id: int, port: int = 0, minute: int = 0) -> IncomingSms:
     )
 
 
-def test_memory_keeps_only_the_newest_ids() -> None:
+def test_memory_keeps_the_newest_handled_ids_and_everything_above_the_cursor() -> None:
     memory = InboxMemory(serial=SERIAL, cursor=0)
-    for message_id in range(1, RECENT_LIMIT + 11):
-        assert memory.accept(sms(message_id))
+    memory.take_new([sms(message_id) for message_id in range(1, RECENT_LIMIT + 11)])
+    for message_id in range(RECENT_LIMIT + 11, RECENT_LIMIT + 21):
+        assert memory.on_push(sms(message_id)) is PushVerdict.NEW
 
-    assert len(memory.recent) == RECENT_LIMIT
-    assert min(memory.recent) == 11
     assert memory.cursor == RECENT_LIMIT + 10
+    assert min(memory.recent) == 11
+    assert len(memory.recent) == RECENT_LIMIT + 10
+    assert memory.pending == 10
 
 
-def test_memory_announces_a_late_message_inside_its_window() -> None:
+def test_memory_a_push_never_moves_the_cursor() -> None:
+    memory = InboxMemory(serial=SERIAL, cursor=9)
+
+    assert memory.on_push(sms(12)) is PushVerdict.NEW
+    assert memory.on_push(sms(12)) is PushVerdict.SEEN
+    assert memory.cursor == 9
+
+
+def test_memory_a_lost_push_is_news_for_the_catch_up() -> None:
+    memory = InboxMemory(serial=SERIAL, cursor=9, recent={9: fingerprint(sms(9))})
+    memory.on_push(sms(11))  # the push of 10 was lost
+
+    read = [sms(9), sms(10), sms(11)]
+    assert memory.agrees_with(read)
+    assert memory.take_new(read) == [sms(10)]
+    assert memory.cursor == 11
+
+
+@pytest.mark.parametrize("replayed", [sms(3), sms(9, port=1)])
+def test_memory_an_unplaceable_push_asks_for_a_check(replayed: IncomingSms) -> None:
     memory = InboxMemory(serial=SERIAL, cursor=0)
-    memory.accept(sms(10))
-    memory.accept(sms(12))
+    memory.take_new([sms(message_id) for message_id in range(1, 2 * RECENT_LIMIT)])
 
-    assert memory.accept(sms(11))
-    assert not memory.accept(sms(11))
-    assert memory.cursor == 12
+    assert memory.on_push(replayed) is PushVerdict.CHECK
+    assert memory.recent.get(9) in (None, fingerprint(sms(9)))
 
 
-def test_memory_reads_an_id_below_its_window_as_a_restart() -> None:
+def test_memory_a_flood_of_pushes_waits_for_the_catch_up() -> None:
     memory = InboxMemory(serial=SERIAL, cursor=0)
-    for message_id in range(1000, 1000 + RECENT_LIMIT):
-        memory.accept(sms(message_id))
+    for message_id in range(1, PENDING_LIMIT + 1):
+        memory.on_push(sms(message_id))
 
-    assert memory.accept(sms(3, minute=5))
-    assert memory.cursor == 3
-    assert list(memory.recent) == [3]
+    assert memory.on_push(sms(PENDING_LIMIT + 1)) is PushVerdict.CHECK
+    assert memory.pending == PENDING_LIMIT
+
+
+def test_memory_ids_used_again_disagree_with_the_memory() -> None:
+    memory = InboxMemory(serial=SERIAL, cursor=0)
+    memory.on_push(sms(1))
+    memory.on_push(sms(2))
+
+    after_reset = [sms(1, minute=30)]
+    assert not memory.agrees_with(after_reset)
+    assert memory.reconcile(after_reset) == after_reset
+    assert memory.cursor == 1
 
 
 def test_memory_reconcile_keeps_old_messages_silent_when_some_are_known() -> None:
     memory = InboxMemory(serial=SERIAL, cursor=0)
-    for message_id in range(1000, 1000 + RECENT_LIMIT + 1):
-        memory.accept(sms(message_id))
+    memory.take_new([sms(message_id) for message_id in range(1000, 1000 + RECENT_LIMIT + 1)])
     older = sms(5)  # below the memory: it was announced long ago
     known = sms(1100)
-    late = sms(1200)
-    memory.recent.pop(1200)
+    late = sms(1600)
 
-    fresh = memory.reconcile([late, older, known])
-
-    assert fresh == [late]
-    assert memory.cursor == 1200
+    assert memory.reconcile([late, older, known]) == [late]
+    assert memory.cursor == 1600
 
 
-def test_memory_restart_counts_even_with_empty_memory(caplog: pytest.LogCaptureFixture) -> None:
+def test_memory_an_emptied_inbox_starts_over_quietly(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
-    memory = InboxMemory(serial=SERIAL, cursor=7)
+    memory = InboxMemory(serial=SERIAL, cursor=7, recent={7: fingerprint(sms(7))})
 
-    assert memory.accept(sms(2))
+    assert memory.reconcile([]) == []
+    assert memory.cursor == 0
+    assert memory.recent == {}
+    assert "numbering started again" not in caplog.text
+
+
+def test_memory_a_push_replayed_after_the_ids_restarted_is_not_news() -> None:
+    memory = InboxMemory(serial=SERIAL, cursor=0)
+    memory.on_push(sms(1))
+    memory.reconcile([])  # a factory reset emptied the inbox: the memory starts over
+
+    assert memory.on_push(sms(1)) is PushVerdict.SEEN
+    assert memory.on_push(sms(1, minute=30)) is PushVerdict.NEW
+    assert InboxMemory.from_stored(SERIAL, memory.as_stored()) == memory
+
+
+def test_memory_restart_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    memory = InboxMemory(serial=SERIAL, cursor=7, recent={7: fingerprint(sms(7))})
+
+    assert memory.reconcile([sms(2)]) == [sms(2)]
     assert memory.cursor == 2
     assert "numbering started again" in caplog.text
 
@@ -519,7 +639,7 @@ def test_memory_from_something_else_starts_afresh(stored_data: Any) -> None:
 
 def test_memory_round_trips() -> None:
     memory = InboxMemory(serial=SERIAL, cursor=0)
-    memory.accept(sms(4, port=2))
+    memory.on_push(sms(4, port=2))
 
     assert InboxMemory.from_stored(SERIAL, memory.as_stored()) == memory
 

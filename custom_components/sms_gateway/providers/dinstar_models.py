@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
-from typing import TYPE_CHECKING, Any, Self
+import re
+from typing import TYPE_CHECKING, Any, Final, Self
 
+from .dinstar_checks import MAX_PORT
 from .errors import InvalidResponseError, ProviderError
 
 if TYPE_CHECKING:
@@ -137,26 +139,34 @@ def _is_absent(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() in ("", NULL_SENTINEL))
 
 
+_INT_LIMIT: Final = 2**53
+"""The largest integer a JSON number carries exactly; anything larger is not a gateway's."""
+_INTEGER_TEXT: Final = re.compile(r"[+-]?[0-9]{1,16}(?:\.0*)?")
+"""An integer as text: ASCII digits only (int() would also read Arabic-Indic ones), bounded."""
+
+
 def _as_int(model: str, key: str, value: Any) -> int:
     if isinstance(value, bool):
         raise _fail(model, key, "is a boolean, not an integer")
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return int(text)
-        except ValueError:
-            pass
-        try:
-            number = float(text)
-        except ValueError:
-            number = float("nan")
-        if number.is_integer():
-            return int(number)
-    raise _fail(model, key, "is not an integer")
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and _INTEGER_TEXT.fullmatch(text := value.strip()):
+        number = int(text.split(".", 1)[0])
+    else:
+        raise _fail(model, key, "is not an integer")
+    if abs(number) > _INT_LIMIT:
+        raise _fail(model, key, "is out of range")
+    return number
+
+
+def _require_port(model: str, data: Mapping[str, Any]) -> int:
+    """Read a SIM port as the wire numbers it: 0 to MAX_PORT."""
+    port = _require_int(model, data, "port")
+    if not 0 <= port <= MAX_PORT:
+        raise _fail(model, "port", "is not a port of a gateway")
+    return port
 
 
 def _require_int(model: str, data: Mapping[str, Any], key: str) -> int:
@@ -286,7 +296,7 @@ class PortInfo:
         m = "port info"
         data = _mapping(m, data)
         return cls(
-            port=_require_int(m, data, "port"),
+            port=_require_port(m, data),
             type=_enum_or_none(NetworkType, m, data, "type"),
             imei=_optional_str(m, data, "imei"),
             imsi=_optional_str(m, data, "imsi"),
@@ -348,7 +358,7 @@ class IncomingSms:
         data = _mapping(m, data)
         return cls(
             incoming_sms_id=_require_int(m, data, "incoming_sms_id"),
-            port=_require_int(m, data, "port"),
+            port=_require_port(m, data),
             sender=_optional_str(m, data, "number"),
             smsc=_optional_str(m, data, "smsc"),
             timestamp=_optional_time(m, data, "timestamp"),
@@ -377,7 +387,7 @@ class SmsResult:
         m = "SMS result"
         data = _mapping(m, data)
         return cls(
-            port=_require_int(m, data, "port"),
+            port=_require_port(m, data),
             user_id=_optional_int(m, data, "user_id"),
             number=_require_str(m, data, "number"),
             time=_optional_time(m, data, "time"),
@@ -422,7 +432,7 @@ class DeliveryStatus:
         m = "delivery status"
         data = _mapping(m, data)
         return cls(
-            port=_require_int(m, data, "port"),
+            port=_require_port(m, data),
             number=_require_str(m, data, "number"),
             time=_optional_time(m, data, "time"),
             ref_id=_optional_int(m, data, "ref_id"),
@@ -444,7 +454,7 @@ class UssdReply:
         m = "USSD reply"
         data = _mapping(m, data)
         text = _optional_text(m, data, "text")
-        return cls(port=_require_int(m, data, "port"), text=text if text and text.strip() else None)
+        return cls(port=_require_port(m, data), text=text if text and text.strip() else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,7 +475,7 @@ class RegisterChange:
         m = "register change"
         data = _mapping(m, data)
         return cls(
-            port=_require_int(m, data, "port"),
+            port=_require_port(m, data),
             status=RegisterStatus(_require_str(m, data, "status")),
             iccid=_optional_str(m, data, "iccid"),
             imsi=_optional_str(m, data, "imsi"),
@@ -498,7 +508,7 @@ class CallRecord:
         m = "call record"
         data = _mapping(m, data)
         return cls(
-            port=_require_int(m, data, "port"),
+            port=_require_port(m, data),
             start_date=_optional_time(m, data, "start_date"),
             answer_date=_optional_time(m, data, "answer_date"),
             duration=_optional_int(m, data, "duration"),
@@ -622,7 +632,7 @@ class UssdSendStatus:
         """Both keys are needed to know which port failed."""
         m = "USSD send status"
         data = _mapping(m, data)
-        return cls(port=_require_int(m, data, "port"), status=_require_int(m, data, "status"))
+        return cls(port=_require_port(m, data), status=_require_int(m, data, "status"))
 
 
 @dataclass(frozen=True, slots=True)

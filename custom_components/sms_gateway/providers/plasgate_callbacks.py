@@ -3,6 +3,10 @@
 No Plasgate source documents these payloads; they follow Jasmin, which Plasgate fronts. Both kinds
 of `message_status` are accepted (SMPP command statuses and receipt `stat` values), and anything
 unexpected is kept raw rather than refused, as long as the message id and status are there.
+
+The fields come from the internet. Ids (Jasmin's are UUIDs) are refused past 64 printable
+characters rather than cut, so a long one cannot pass for a short one; a level or a date is read
+from ASCII digits only (int() would take '٣' and raise on '²') and is left out otherwise.
 """
 
 from collections.abc import Mapping
@@ -21,6 +25,9 @@ _ESME_OK: Final = "ESME_ROK"
 _JASMIN_DATE: Final = "%y%m%d%H%M"
 _STATUS_TEXT: Final = re.compile(r'^\s*(Success|Error)\s+"([^"]*)"\s*$')
 _MAX_FIELD: Final = 200
+_MAX_ID: Final = 64
+_LEVEL_TEXT: Final = re.compile(r"[0-9]{1,3}")
+_DATE_TEXT: Final = re.compile(r"[0-9]{10}")
 
 
 class DeliveryState(StrEnum):
@@ -78,9 +85,25 @@ def _field(fields: Mapping[str, str], name: str) -> str | None:
     return str(value).strip()[:_MAX_FIELD]
 
 
+def _identifier(fields: Mapping[str, str], name: str) -> str | None:
+    """Read a message or batch id; refuse one too long to be an id or with control characters."""
+    value = fields.get(name)
+    if value is None or not str(value).strip():
+        return None
+    text = str(value).strip()
+    if len(text) > _MAX_ID or not text.isprintable():
+        raise InvalidPushError(f"A Plasgate {name} is not an id")
+    return text
+
+
+def _level(value: str | None) -> int | None:
+    """1 (SMSC) or 2 (terminal); anything but a few ASCII digits is no level."""
+    return int(value) if value is not None and _LEVEL_TEXT.fullmatch(value) else None
+
+
 def _date(value: str | None) -> datetime | None:
     """Jasmin's `YYMMDDhhmm`, in the service's (unknown) time zone, so left naive."""
-    if value is None:
+    if value is None or not _DATE_TEXT.fullmatch(value):
         return None
     try:
         return datetime.strptime(value, _JASMIN_DATE)  # noqa: DTZ007 (the zone is not known)
@@ -101,12 +124,11 @@ def _state(status: str, level: int | None) -> DeliveryState:
 
 def parse_delivery_report(fields: Mapping[str, str]) -> DeliveryReport:
     """Read a DLR from its GET query or POST form fields."""
-    message_id = _field(fields, "id")
+    message_id = _identifier(fields, "id")
     status = _field(fields, "message_status")
     if message_id is None or status is None:
         raise InvalidPushError("A Plasgate delivery report needs an id and a message_status")
-    level_text = _field(fields, "level")
-    level = int(level_text) if level_text is not None and level_text.isdigit() else None
+    level = _level(_field(fields, "level"))
     return DeliveryReport(
         message_id=message_id,
         status=status,
@@ -122,7 +144,7 @@ def parse_delivery_report(fields: Mapping[str, str]) -> DeliveryReport:
 
 def parse_batch_callback(fields: Mapping[str, str]) -> BatchCallback:
     """Read a batch callback (`batchId`, `status` 1/0, `statusText`)."""
-    batch_id = _field(fields, "batchId")
+    batch_id = _identifier(fields, "batchId")
     status = _field(fields, "status")
     if batch_id is None or status not in ("0", "1"):
         raise InvalidPushError("A Plasgate batch callback needs a batchId and a status of 0 or 1")

@@ -2,13 +2,16 @@
 
 Both arrive by GET, POST form or POST JSON at the same URL, so the fields are merged first and the
 kind is told by its keys. The body comes from the network: whatever arrives, the caller gets a
-typed event or an InvalidPushError that repeats no number and no text.
+typed event or an InvalidPushError that repeats no number and no text. A number is ASCII digits,
+at most 20 of them: int() reads Arabic-Indic digits as numbers, raises on '²' (which isdigit()
+passes) and on thousands of digits, and none of those is a number SMSLink writes.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 import json
+import re
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
@@ -18,6 +21,8 @@ DELIVERED: Final = "1"
 _DLR_KEYS: Final = frozenset({"message_id", "status"})
 _MO_KEYS: Final = frozenset({"sender", "message"})
 _MAX_TIMESTAMP: Final = 32_503_680_000  # year 3000: anything later is junk
+_NUMBER: Final = re.compile(r"[0-9]{1,20}")
+"""A whole number as SMSLink writes one (ids are 10 digits today): ASCII digits, bounded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +60,7 @@ def callback_fields(query: Mapping[str, str], body: bytes, content_type: str) ->
     if content_type == "application/json" or body.lstrip().startswith(b"{"):
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep
             raise InvalidPushError("SMSLink callback body is not JSON") from None
         if not isinstance(payload, dict):
             raise InvalidPushError("SMSLink callback body is not a JSON object")
@@ -81,8 +86,8 @@ def _optional_text(fields: Mapping[str, Any], key: str) -> str | None:
 
 def _number(fields: Mapping[str, Any], key: str) -> int:
     text = _text(fields, key).strip()
-    if not text.isdigit() or not text.isascii():
-        raise InvalidPushError(f"SMSLink callback {key} is not a whole number")
+    if not _NUMBER.fullmatch(text):
+        raise InvalidPushError(f"SMSLink callback {key} is not a whole number of 20 digits or less")
     return int(text)
 
 
