@@ -95,6 +95,8 @@ _SWITCHES: dict[str, tuple[Any, Callable[[Any], bool]]] = {
     # Beyond the table: the brief's extra faults and the §3.4 "text over 60 bytes" code switch.
     "drop_connection_paths": ([], _is_paths),
     "fail_500_paths": ([], _is_paths),
+    # send_sms queues the SMS as usual, then answers 500: the client cannot tell it was queued.
+    "send_sms_500_after_queue": (False, _is_bool),
     "ussd_too_long_code": (400, _is_error_code),
     "delivery_failure_rate": (0.0, _is_rate),
     "nonce_lifetime": (300.0, _is_positive_number),

@@ -100,7 +100,10 @@ class SmsService:
     # ---- send_sms ------------------------------------------------------------------------
 
     def send_sms(self, call: ApiCall) -> ApiReply:
-        """Validate, queue one SMS per recipient and answer 202 with the task id."""
+        """Validate, queue one SMS per recipient and answer 202 with the task id.
+
+        With send_sms_500_after_queue the SMS stay queued and the answer is a 500 all the same.
+        """
         body = call.json_object(required=True)
         text, params = body.get("text"), body.get("param")
         if not isinstance(text, str) or not isinstance(params, list) or not params:
@@ -125,6 +128,8 @@ class SmsService:
                 QueuedSms(task_id, number, filled, user_id, tuple(ports), encoding, report)
             )
         self.dispatch()
+        if self._faults["send_sms_500_after_queue"]:
+            raise ApiError(500, "failed after queueing")
         return ApiReply(202, {"sms_in_queue": self.in_queue, "task_id": task_id})
 
     @staticmethod

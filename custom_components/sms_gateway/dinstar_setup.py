@@ -33,7 +33,9 @@ async def async_setup_dinstar(
     ports = DinstarPortsCoordinator(hass, entry, client)
     status = DinstarStatusCoordinator(hass, entry, client, ports)
     await ports.async_config_entry_first_refresh()
-    await status.async_config_entry_first_refresh()
+    # The ports are required; the gateway's own figures are optional (get_status is not in the
+    # official document): a failed read leaves their sensors unavailable, not the set-up undone.
+    await status.async_refresh()
     entry.async_on_unload(ports.async_add_listener(status.follow_ports))
     inbox = DinstarInbox(hass, entry, client, InboxStore(hass, entry.entry_id))
     ussd = UssdManager(hass, entry, client)

@@ -23,6 +23,7 @@ from .const import CONF_DEFAULT_PORTS, DOMAIN, EVENT_DELIVERY_REPORT, LOGGER, PR
 from .coordinator import DinstarConfigEntry
 from .entity import async_device_id, port_identifier
 from .providers.dinstar import DinstarClient
+from .providers.dinstar_batch_send import MAY_HAVE_SENT
 from .providers.dinstar_models import (
     DeliveryOutcome,
     DeliveryStatus,
@@ -30,7 +31,7 @@ from .providers.dinstar_models import (
     SmsResult,
     SmsStatus,
 )
-from .providers.errors import InvalidInputError, ProviderConnectionError, ProviderError
+from .providers.errors import InvalidInputError, ProviderError
 from .providers.text import Encoding, TextPlan, mask_number, normalise_number, plan_text
 from .waiting import Waiters
 
@@ -250,8 +251,9 @@ class SendTracker:
                 request_status_report=delivery_report,
                 first_user_id=first,
             )
-        except ProviderConnectionError as err:
-            # It may be queued: keep following it, so a late result is still reported.
+        except MAY_HAVE_SENT as err:
+            # A lost answer, a server error: it may be queued. Keep following it, so its late
+            # results and delivery reports still carry its message id; never send it again.
             raise uncertain_send_error(len(numbers), "the gateway", err) from err
         except ProviderError:
             self._forget(range(first, first + len(numbers)))

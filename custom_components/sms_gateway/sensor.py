@@ -69,9 +69,18 @@ class PortSensorDescription(SensorEntityDescription):
 
 @dataclass(frozen=True, kw_only=True)
 class GatewaySensorDescription(SensorEntityDescription):
-    """A gateway sensor reads the gateway's status."""
+    """A gateway sensor reads the gateway's status, while the endpoint it comes from answers."""
 
     value_fn: Callable[[GatewayStatus], int | float | None]
+    available_fn: Callable[[GatewayStatus], bool]
+
+
+def _stats_read(status: GatewayStatus) -> bool:
+    return status.stats is not None
+
+
+def _queue_read(status: GatewayStatus) -> bool:
+    return status.sms_in_queue is not None
 
 
 def _ratio(used: int | None, total: int | None) -> float | None:
@@ -163,7 +172,8 @@ GATEWAY_SENSORS: tuple[GatewaySensorDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda status: status.stats.cpu_used,
+        value_fn=lambda status: status.stats.cpu_used if status.stats else None,
+        available_fn=_stats_read,
     ),
     GatewaySensorDescription(
         key="memory_used",
@@ -171,7 +181,10 @@ GATEWAY_SENSORS: tuple[GatewaySensorDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda status: _ratio(status.stats.memory_used, status.stats.memory_total),
+        value_fn=lambda status: (
+            _ratio(status.stats.memory_used, status.stats.memory_total) if status.stats else None
+        ),
+        available_fn=_stats_read,
     ),
     GatewaySensorDescription(
         key="flash_used",
@@ -180,7 +193,8 @@ GATEWAY_SENSORS: tuple[GatewaySensorDescription, ...] = (
         native_unit_of_measurement=UnitOfInformation.KILOBYTES,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda status: status.stats.flash_used,
+        value_fn=lambda status: status.stats.flash_used if status.stats else None,
+        available_fn=_stats_read,
     ),
     GatewaySensorDescription(
         key="sms_in_queue",
@@ -188,6 +202,7 @@ GATEWAY_SENSORS: tuple[GatewaySensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda status: status.sms_in_queue,
+        available_fn=_queue_read,
     ),
 )
 
@@ -246,6 +261,11 @@ class DinstarGatewaySensor(DinstarEntity[DinstarStatusCoordinator], SensorEntity
     """A figure of the gateway itself."""
 
     entity_description: GatewaySensorDescription
+
+    @property
+    def available(self) -> bool:
+        """Unavailable with the gateway, and while the endpoint of this figure fails."""
+        return super().available and self.entity_description.available_fn(self.coordinator.data)
 
     @property
     def native_value(self) -> int | float | None:

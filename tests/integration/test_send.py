@@ -308,28 +308,30 @@ async def test_send_stopped_part_way_says_what_was_queued(
             hass, init_integration, recipients=[f"+4073{i:07d}" for i in range(300)], message="B"
         )
 
+    # The full queue answers 500, which may come after queueing: those 128 are uncertain.
     assert caught.value.translation_key == "send_partial"
     placeholders = caught.value.translation_placeholders
     assert placeholders is not None
     assert (placeholders["queued"], placeholders["uncertain"], placeholders["not_sent"]) == (
         "128",
-        "0",
-        "172",
+        "128",
+        "44",
     )
     assert await requests_to(dinstar_simulator, SEND_PATH) == 4
 
 
-async def test_gateway_refusal_is_translated(
+async def test_server_error_is_uncertain_even_when_nothing_was_queued(
     hass: HomeAssistant, init_integration: MockConfigEntry, dinstar_simulator: RunningDinstar
 ) -> None:
+    """A 500 before queueing looks the same as one after it: uncertain, never resent."""
     await sim_control(dinstar_simulator, "faults", {"fail_500_paths": [SEND_PATH]})
 
     with pytest.raises(HomeAssistantError) as caught:
         await send_sms(hass, init_integration, recipients=[NUMBER], message="Hi")
 
-    assert caught.value.translation_key == "gateway_rejected"
-    assert caught.value.translation_placeholders is not None
-    assert caught.value.translation_placeholders["code"] == "500"
+    assert caught.value.translation_key == "send_uncertain"
+    assert "500" in (caught.value.translation_placeholders or {})["error"]
+    assert await requests_to(dinstar_simulator, SEND_PATH) == 1
 
 
 # --- waiting ------------------------------------------------------------------------------------

@@ -52,10 +52,11 @@ class TestSmallQueue:
         numbers = [f"07{i:08d}" for i in range(300)]
         outcome = await client.send_sms_to(numbers, "hi", first_user_id=1)
         states = [r.state for r in outcome.recipients]
+        # The full queue answers 500: a server error may come after queueing, so it is uncertain.
         assert (
             states
             == [RecipientState.QUEUED] * 128
-            + [RecipientState.REJECTED] * 128
+            + [RecipientState.UNCERTAIN] * 128
             + [RecipientState.SKIPPED] * 44
         )
         assert isinstance(outcome.recipients[200].error, ServiceError)

@@ -238,8 +238,8 @@ class DinstarClient:
         """Check everything, then send in requests of 128 with one user_id per recipient.
 
         Duplicate numbers are sent once. If the first request fails the error is raised (nothing
-        was queued, or for a connection error perhaps it was); a later failure stops the send and
-        is reported per recipient instead, so the caller knows what was already queued.
+        was queued, or for a MAY_HAVE_SENT error perhaps it was); a later failure stops the send
+        and is reported per recipient instead, so the caller knows what was already queued.
         """
         return await send_in_batches(
             self.send_sms,

@@ -1,7 +1,8 @@
 """One message to any number of recipients, in requests of 128 with one user_id each.
 
 A later failure must not hide what the earlier requests already queued, so the outcome is told
-per recipient rather than as one exception.
+per recipient rather than as one exception. A request that failed after the gateway may have
+processed it (MAY_HAVE_SENT) leaves its recipients uncertain; nothing is ever sent twice.
 """
 
 from collections.abc import Iterable, Sequence
@@ -16,10 +17,20 @@ from .dinstar_models import (
     SendReceipt,
     SmsRecipient,
 )
-from .errors import InvalidInputError, ProviderConnectionError, ProviderError
+from .errors import (
+    InvalidInputError,
+    InvalidResponseError,
+    ProviderConnectionError,
+    ProviderError,
+    ServiceError,
+)
 from .text import Encoding, plan_text
 
 MAX_RECIPIENTS_PER_SEND: Final = 128
+MAY_HAVE_SENT: Final = (ProviderConnectionError, ServiceError, InvalidResponseError)
+"""Failures of a send_sms request after which the gateway may have queued it: a lost answer (a
+timeout or a reset connection), a server error (5xx but 550), an answer we cannot read. The same
+rule as for the cloud services: such a send is uncertain, never repeated."""
 
 
 class SendSms(Protocol):
@@ -76,7 +87,7 @@ async def send_in_batches(
                 failure = err
                 state = (
                     RecipientState.UNCERTAIN
-                    if isinstance(err, ProviderConnectionError)
+                    if isinstance(err, MAY_HAVE_SENT)
                     else RecipientState.REJECTED
                 )
             else:

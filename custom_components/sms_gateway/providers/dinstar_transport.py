@@ -46,6 +46,7 @@ _PROBE_PATH: Final = "/api/query_sms_in_queue"
 _HTTP_UNAUTHORIZED: Final = 401
 _HTTP_FORBIDDEN: Final = 403
 _HTTP_NOT_FOUND: Final = 404
+_HTTP_SERVER_ERROR: Final = 500
 _API_PREFIX: Final = "/api/"
 
 _CODE_MEANINGS: Final = {
@@ -92,7 +93,11 @@ def base_url(host: str) -> str:
 
 
 def rejection(code: int, path: str, limit: str | None) -> RejectedError:
-    """Name the exception for a Dinstar code, so callers can catch the case they care about."""
+    """Name the exception for a Dinstar code, so callers can catch the case they care about.
+
+    Every 5xx but the documented 550 ("no port") is a server error, as for the other services:
+    the request may have been processed before it failed.
+    """
     message = f"Dinstar {path}: {_CODE_MEANINGS.get(code, 'unexpected answer')} ({code})"
     match code:
         case 400:
@@ -101,10 +106,10 @@ def rejection(code: int, path: str, limit: str | None) -> RejectedError:
             return NotFoundError(code, message)
         case 413:
             return LimitExceededError(code, message, limit or "unknown")
-        case 500:
-            return ServiceError(code, message)
         case 550:
             return NoPortAvailableError(code, message)
+        case _ if 500 <= code < 600:  # noqa: PLR2004
+            return ServiceError(code, message)
         case _:
             return RejectedError(code, message)
 
@@ -123,8 +128,8 @@ def error_code(payload: Any) -> int | None:
 
 def _refuse_if_api_disabled(path: str, reply: Reply) -> None:
     """With the API off, GoAhead answers /api/ paths with a plain 404 or an HTML page, no JSON."""
-    if not path.startswith(_API_PREFIX):
-        return
+    if not path.startswith(_API_PREFIX) or reply.status >= _HTTP_SERVER_ERROR:
+        return  # a server error page is a server error, whatever it looks like
     if reply.status != _HTTP_NOT_FOUND and reply.content_type != "text/html":
         return
     try:
