@@ -19,11 +19,9 @@ from homeassistant.exceptions import HomeAssistantError
 from .const import DOMAIN, EVENT_DELIVERY_REPORT, LOGGER
 from .entity import account_device_id
 from .providers.errors import (
+    MAY_HAVE_SENT,
     AuthError,
-    InvalidResponseError,
-    ProviderConnectionError,
     ProviderError,
-    ServiceError,
 )
 from .sending import (
     STATUS_DELIVERED,
@@ -44,9 +42,6 @@ STATUS_UNCERTAIN: Final = "uncertain"
 """The request failed after it may have reached the service: not repeated, not known."""
 STATUS_NOT_SENT: Final = "not_sent"
 """An earlier part of the same send failed, so this one was never asked for."""
-MAY_HAVE_SENT: Final = (ProviderConnectionError, ServiceError, InvalidResponseError)
-"""Failures after which the service may have taken the send: a lost answer, a 5xx, an answer
-we cannot read. Such a send is reported as uncertain, never repeated."""
 _FINAL: Final = frozenset({STATUS_DELIVERED, STATUS_FAILED})
 _RANK: Final = {STATUS_QUEUED: 0, STATUS_SENT: 1, STATUS_DELIVERED: 2, STATUS_FAILED: 2}
 

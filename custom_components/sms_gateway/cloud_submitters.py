@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from .cloud_sending import MAY_HAVE_SENT, STATUS_NOT_SENT, STATUS_UNCERTAIN, CloudSms, Submission
-from .providers.errors import ProviderError
+from .cloud_sending import STATUS_NOT_SENT, STATUS_UNCERTAIN, CloudSms, Submission
+from .providers.errors import MAY_HAVE_SENT, ProviderError
 from .providers.plasgate import MAX_RECIPIENTS_PER_BATCH, DlrOptions, PlasgateClient
 from .providers.smslink import BulkStatus, SmsLinkClient
 from .sending import STATUS_FAILED

@@ -23,7 +23,6 @@ from .const import CONF_DEFAULT_PORTS, DOMAIN, EVENT_DELIVERY_REPORT, LOGGER, PR
 from .coordinator import DinstarConfigEntry
 from .entity import async_device_id, port_identifier
 from .providers.dinstar import DinstarClient
-from .providers.dinstar_batch_send import MAY_HAVE_SENT
 from .providers.dinstar_models import (
     DeliveryOutcome,
     DeliveryStatus,
@@ -31,7 +30,7 @@ from .providers.dinstar_models import (
     SmsResult,
     SmsStatus,
 )
-from .providers.errors import InvalidInputError, ProviderError
+from .providers.errors import MAY_HAVE_SENT, InvalidInputError, ProviderError
 from .providers.text import Encoding, TextPlan, mask_number, normalise_number, plan_text
 from .waiting import Waiters
 

@@ -11,9 +11,9 @@ from aiohttp import web
 import pytest
 
 from custom_components.sms_gateway.providers.dinstar import DinstarClient
-from custom_components.sms_gateway.providers.dinstar_batch_send import MAY_HAVE_SENT
 from custom_components.sms_gateway.providers.dinstar_models import RecipientState
 from custom_components.sms_gateway.providers.errors import (
+    MAY_HAVE_SENT,
     InvalidResponseError,
     NoPortAvailableError,
     ProviderError,

@@ -18,19 +18,13 @@ from .dinstar_models import (
     SmsRecipient,
 )
 from .errors import (
+    MAY_HAVE_SENT,
     InvalidInputError,
-    InvalidResponseError,
-    ProviderConnectionError,
     ProviderError,
-    ServiceError,
 )
 from .text import Encoding, plan_text
 
 MAX_RECIPIENTS_PER_SEND: Final = 128
-MAY_HAVE_SENT: Final = (ProviderConnectionError, ServiceError, InvalidResponseError)
-"""Failures of a send_sms request after which the gateway may have queued it: a lost answer (a
-timeout or a reset connection), a server error (5xx but 550), an answer we cannot read. The same
-rule as for the cloud services: such a send is uncertain, never repeated."""
 
 
 class SendSms(Protocol):

@@ -1,5 +1,7 @@
 """One exception family for every provider, so callers catch ProviderError and nothing else."""
 
+from typing import Final
+
 
 class ProviderError(Exception):
     """Base of every error a provider client raises."""
@@ -77,3 +79,9 @@ class ApiDisabledError(ProviderError):
 
 class RateLimitedError(RejectedError):
     """The service kept refusing for too many requests (Plasgate 429) after our own pauses."""
+
+
+MAY_HAVE_SENT: Final = (ProviderConnectionError, ServiceError, InvalidResponseError)
+"""Failures after which a service may have taken a send: a lost answer (a timeout or a reset
+connection), a server error, an answer we cannot read. Every service alike: such a send is
+uncertain, never repeated."""
