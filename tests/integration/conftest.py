@@ -1,6 +1,7 @@
 """Fixtures for the tests that run Home Assistant with the integration against the simulator."""
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -25,7 +26,7 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.sms_gateway import PLATFORMS
+from custom_components import sms_gateway as integration
 from custom_components.sms_gateway.cloud_account import plasgate_unique_id
 from custom_components.sms_gateway.const import (
     CONF_CONNECTION_ID,
@@ -88,13 +89,33 @@ async def init_integration(
     A restricted platform list stays patched until the unload, which must unload the same list.
     """
     dinstar_entry.add_to_hass(hass)
-    with patch("custom_components.sms_gateway.PLATFORMS", platforms or PLATFORMS):
+    with patch("custom_components.sms_gateway.PLATFORMS", platforms or integration.PLATFORMS):
         assert await hass.config_entries.async_setup(dinstar_entry.entry_id)
         await hass.async_block_till_done()
         yield dinstar_entry
         if dinstar_entry.state.recoverable:
             await hass.config_entries.async_unload(dinstar_entry.entry_id)
             await hass.async_block_till_done()
+
+
+@pytest.fixture
+def event_platform_only() -> Iterator[None]:
+    """Set up the event platform alone, for init_integration and entries a test sets up itself.
+
+    Use it as `pytestmark = pytest.mark.usefixtures("event_platform_only")`; the patch spans the
+    unload, which must unload the same platforms.
+    """
+    with patch("custom_components.sms_gateway.PLATFORMS", [Platform.EVENT]):
+        yield
+
+
+async def wait_until(condition: Callable[[], bool], rounds: int = 50_000) -> None:
+    """Let a simulator's push reach Home Assistant: loop turns, not time (tests may freeze it)."""
+    for _ in range(rounds):
+        if condition():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("the push never arrived")
 
 
 @pytest.fixture

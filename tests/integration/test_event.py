@@ -1,9 +1,7 @@
 """The "Incoming SMS" event entity of every port."""
 
-from collections.abc import Iterator
 import json
 from typing import Any
-from unittest.mock import patch
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
@@ -25,17 +23,7 @@ type Client = TestClient[web.Request, web.Application]
 WEBHOOK_PATH = f"/api/webhook/{WEBHOOK_ID}"
 
 
-@pytest.fixture
-def platforms() -> list[Platform]:
-    """The event platform alone (for init_integration)."""
-    return [Platform.EVENT]
-
-
-@pytest.fixture(autouse=True)
-def only_event_platform() -> Iterator[None]:
-    """The same for entries these tests set up themselves; the patch spans unload too."""
-    with patch("custom_components.sms_gateway.PLATFORMS", [Platform.EVENT]):
-        yield
+pytestmark = pytest.mark.usefixtures("event_platform_only")
 
 
 def event_entity_id(entity_registry: er.EntityRegistry, port: int) -> str:

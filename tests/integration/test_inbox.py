@@ -1,14 +1,12 @@
 """Incoming SMS: exactly once whether pushed, polled, both, repeated, or missed while stopped."""
 
-import asyncio
-from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 import logging
 from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_WEBHOOK_ID, Platform
+from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -32,22 +30,12 @@ from custom_components.sms_gateway.store import (
     fingerprint,
 )
 from tests.conftest import RunningDinstar
-from tests.integration.conftest import SERIAL, WEBHOOK_ID
+from tests.integration.conftest import SERIAL, WEBHOOK_ID, wait_until
 
 SENDER = "+40712345678"
 
 
-@pytest.fixture
-def platforms() -> list[Platform]:
-    """The event platform alone (for init_integration)."""
-    return [Platform.EVENT]
-
-
-@pytest.fixture(autouse=True)
-def only_event_platform() -> Iterator[None]:
-    """The same for entries these tests set up themselves; the patch spans unload too."""
-    with patch("custom_components.sms_gateway.PLATFORMS", [Platform.EVENT]):
-        yield
+pytestmark = pytest.mark.usefixtures("event_platform_only")
 
 
 @pytest.fixture(autouse=True)
@@ -68,15 +56,6 @@ async def receive(hass: HomeAssistant, sim: RunningDinstar, text: str, port: int
         hass, sim, "incoming", {"port": port, "sender": SENDER, "text": text}
     )
     return int(answer["incoming_sms_id"])
-
-
-async def wait_until(condition: Callable[[], bool], rounds: int = 50_000) -> None:
-    """Let the simulator's push reach Home Assistant; loop turns, not time, which is frozen."""
-    for _ in range(rounds):
-        if condition():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("the push never arrived")
 
 
 async def slow_poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:

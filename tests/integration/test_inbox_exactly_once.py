@@ -8,14 +8,12 @@ has fired, and so has every SMS whose push arrived.
 """
 
 import asyncio
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Any, Literal
-from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
-from homeassistant.const import CONF_WEBHOOK_ID, Platform
+from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.setup import async_setup_component
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -25,7 +23,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sms_gateway.const import EVENT_SMS_RECEIVED
 from tests.conftest import RunningDinstar
-from tests.integration.conftest import SERIAL
+from tests.integration.conftest import SERIAL, wait_until
 
 type Step = tuple[str, ...] | tuple[str, str, int] | tuple[str, int]
 
@@ -36,11 +34,7 @@ STEPS = st.one_of(
 )
 
 
-@pytest.fixture(autouse=True)
-def only_event_platform() -> Iterator[None]:
-    """Entries set up here need no other platform."""
-    with patch("custom_components.sms_gateway.PLATFORMS", [Platform.EVENT]):
-        yield
+pytestmark = pytest.mark.usefixtures("event_platform_only")
 
 
 @dataclass
@@ -52,14 +46,6 @@ class History:
     texts: list[str] = field(default_factory=list)
     pushed: set[str] = field(default_factory=set)
     pushes: list[dict[str, Any]] = field(default_factory=list)
-
-
-async def wait_until(condition: Callable[[], bool], rounds: int = 50_000) -> None:
-    for _ in range(rounds):
-        if condition():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("the simulator never pushed")
 
 
 class Histories:

@@ -1,16 +1,13 @@
 """The push webhook against the simulated gateway: every push type, and what it refuses."""
 
-import asyncio
-from collections.abc import Callable, Iterator
 import json
 import logging
 from typing import Any
-from unittest.mock import patch
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from homeassistant.components.webhook import DOMAIN as WEBHOOK_DOMAIN
-from homeassistant.const import CONF_WEBHOOK_ID, Platform
+from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -27,33 +24,14 @@ from custom_components.sms_gateway.const import (
 from custom_components.sms_gateway.entity import port_identifier
 from custom_components.sms_gateway.providers.dinstar_models import RegState
 from tests.conftest import RunningDinstar
-from tests.integration.conftest import SERIAL, WEBHOOK_ID, registered_device
+from tests.integration.conftest import SERIAL, WEBHOOK_ID, registered_device, wait_until
 
 type Client = TestClient[web.Request, web.Application]
 WEBHOOK_PATH = f"/api/webhook/{WEBHOOK_ID}"
 SENDER = "+40712345678"
 
 
-@pytest.fixture
-def platforms() -> list[Platform]:
-    """The event platform alone (for init_integration)."""
-    return [Platform.EVENT]
-
-
-@pytest.fixture(autouse=True)
-def only_event_platform() -> Iterator[None]:
-    """The same for entries these tests set up themselves; the patch spans unload too."""
-    with patch("custom_components.sms_gateway.PLATFORMS", [Platform.EVENT]):
-        yield
-
-
-async def wait_until(condition: Callable[[], bool], rounds: int = 50_000) -> None:
-    """The simulator pushes from its own task: let the loop turn, but not forever."""
-    for _ in range(rounds):
-        if condition():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("the push never arrived")
+pytestmark = pytest.mark.usefixtures("event_platform_only")
 
 
 async def sim_control(hass: HomeAssistant, sim: RunningDinstar, path: str, body: Any) -> Any:

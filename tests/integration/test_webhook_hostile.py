@@ -1,14 +1,11 @@
 """The Dinstar push webhook against hostile bodies: always an answer, never a crash or an event."""
 
-from collections.abc import Iterator
 import gzip
 import json
 import logging
 from typing import Any, cast
-from unittest.mock import patch
 
 from aiohttp import web
-from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from hypothesis import strategies as st
 from multidict import CIMultiDict
@@ -46,17 +43,7 @@ KINDS = ("sms", "sms_result", "sms_deliver_status", "ussd", "register", "cdr")
 SINGLE_KINDS = ("device", "exception_info")
 
 
-@pytest.fixture
-def platforms() -> list[Platform]:
-    """The event platform alone (for init_integration)."""
-    return [Platform.EVENT]
-
-
-@pytest.fixture(autouse=True)
-def only_event_platform() -> Iterator[None]:
-    """The same for the unload; the patch spans it."""
-    with patch("custom_components.sms_gateway.PLATFORMS", [Platform.EVENT]):
-        yield
+pytestmark = pytest.mark.usefixtures("event_platform_only")
 
 
 @pytest.fixture
