@@ -80,6 +80,16 @@ async def stop(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
+async def pushing_to_home_assistant(
+    hass: HomeAssistant, sim: RunningDinstar, hass_client_no_auth: ClientSessionGenerator
+) -> Any:
+    """Point the simulator's pushes at the entry's webhook; return a client for crafted pushes."""
+    client = await hass_client_no_auth()
+    url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+    await sim_control(hass, sim, "push-url", {"url": url})
+    return client
+
+
 def stored(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
     data: dict[str, Any] = hass_storage[f"{DOMAIN}.{entry.entry_id}.inbox"]["data"]
     return data
@@ -160,9 +170,7 @@ async def test_push_and_poll_of_one_sms_fire_once(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     events = async_capture_events(hass, EVENT_SMS_RECEIVED)
-    client = await hass_client_no_auth()
-    url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
-    await sim_control(hass, dinstar_simulator, "push-url", {"url": url})
+    await pushing_to_home_assistant(hass, dinstar_simulator, hass_client_no_auth)
 
     await receive(hass, dinstar_simulator, "pushed and polled")
     await wait_until(lambda: len(events) == 1)
@@ -207,16 +215,6 @@ async def test_removing_the_entry_forgets_its_memory(
     await hass.async_block_till_done()
 
     assert f"{DOMAIN}.{dinstar_entry.entry_id}.inbox" not in hass_storage
-
-
-async def pushing_to_home_assistant(
-    hass: HomeAssistant, sim: RunningDinstar, hass_client_no_auth: ClientSessionGenerator
-) -> Any:
-    """Point the simulator's pushes at the entry's webhook; return a client for crafted pushes."""
-    client = await hass_client_no_auth()
-    url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
-    await sim_control(hass, sim, "push-url", {"url": url})
-    return client
 
 
 async def test_a_lost_push_is_announced_by_the_next_catch_up(
@@ -287,9 +285,7 @@ async def test_factory_reset_seen_by_a_push(
 ) -> None:
     """The gateway numbers from 1 again: a reused id with another message is news."""
     events = async_capture_events(hass, EVENT_SMS_RECEIVED)
-    client = await hass_client_no_auth()
-    url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
-    await sim_control(hass, dinstar_simulator, "push-url", {"url": url})
+    await pushing_to_home_assistant(hass, dinstar_simulator, hass_client_no_auth)
     await receive(hass, dinstar_simulator, "before reset 1")
     await receive(hass, dinstar_simulator, "before reset 2")
     await wait_until(lambda: len(events) == 2)
@@ -417,9 +413,7 @@ async def test_repair_when_sms_arrive_only_by_polling(
     assert issue.translation_placeholders is not None
     assert issue.translation_placeholders["webhook_url"].endswith(f"/api/webhook/{WEBHOOK_ID}")
 
-    client = await hass_client_no_auth()
-    url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
-    await sim_control(hass, dinstar_simulator, "push-url", {"url": url})
+    await pushing_to_home_assistant(hass, dinstar_simulator, hass_client_no_auth)
     await sim_control(hass, dinstar_simulator, "push/register", {"port": 0, "status": "up"})
     await wait_until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id) is None)
     await stop(hass, dinstar_entry)
@@ -434,9 +428,7 @@ async def test_no_repair_once_a_push_came(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     events = async_capture_events(hass, EVENT_SMS_RECEIVED)
-    client = await hass_client_no_auth()
-    url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
-    await sim_control(hass, dinstar_simulator, "push-url", {"url": url})
+    await pushing_to_home_assistant(hass, dinstar_simulator, hass_client_no_auth)
     await receive(hass, dinstar_simulator, "pushed")
     await wait_until(lambda: len(events) == 1)
     await sim_control(hass, dinstar_simulator, "faults", {"push_sms": False})
