@@ -1,7 +1,8 @@
 """Which send_sms failures may have queued the SMS (MAY_HAVE_SENT), and what a batch makes of them.
 
-A lost answer, a server error (any 5xx but the documented 550) and an answer we cannot read may
-all come after the gateway queued the SMS: such recipients are uncertain, never sent again.
+A lost answer, a server error (any 5xx but the documented 550), an answer we cannot read and a
+success code other than the documented 202 may all come after the gateway queued the SMS: such
+recipients are uncertain, never sent again.
 """
 
 from collections.abc import Awaitable, Callable
@@ -67,6 +68,12 @@ def _answering(send_answer: Answer) -> Callable[[web.Request, bytes], Awaitable[
             InvalidResponseError,
             True,
             id="garbled-202",
+        ),
+        pytest.param(
+            lambda: web.json_response({"error_code": 200, "sn": "x"}),
+            InvalidResponseError,
+            True,
+            id="code-200-not-202",
         ),
         pytest.param(
             lambda: web.json_response({"error_code": 550, "sn": "x"}),

@@ -208,6 +208,10 @@ class DinstarTransport:
             self.serial = serial
         if code in ok:
             return payload
+        if 200 <= code < 300:  # noqa: PLR2004
+            # A success the endpoint does not document (a send answered 200, not 202): the
+            # request may have been carried out, so it is an answer we cannot read, not a refusal.
+            raise InvalidResponseError(f"Dinstar {path}: unexpected success code {code}")
         if code in not_found:
             raise NotFoundError(code, f"Dinstar {path}: not found ({code})")
         raise rejection(code, path, limit)
