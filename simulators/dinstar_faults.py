@@ -100,6 +100,9 @@ _SWITCHES: dict[str, tuple[Any, Callable[[Any], bool]]] = {
     "ussd_too_long_code": (400, _is_error_code),
     "delivery_failure_rate": (0.0, _is_rate),
     "nonce_lifetime": (300.0, _is_positive_number),
+    # How many SMS the inbox holds; 0 is no limit. The spec does not say what a full inbox does:
+    # here, as on SIM and phone storage set to overwrite, the oldest message gives way.
+    "inbox_capacity": (0, _is_count(1_000_000)),
     # Off: the gateway's "API" setting is not "New Version"; /api/ paths answer GoAhead's 404.
     "api_enabled": (True, _is_bool),
     # §3.8: each push type has its own enable flag, like the gateway's checkboxes.

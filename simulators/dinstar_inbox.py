@@ -33,6 +33,9 @@ class InboxService:
         )
         self._state.next_incoming_id += 1
         self._state.inbox.append(message)
+        capacity = int(self._faults["inbox_capacity"])
+        if capacity:
+            del self._state.inbox[:-capacity]  # a full inbox drops its oldest messages
         include_imsi = bool(self._faults["sms_include_imsi"])
         self._pusher.push("sms", [message.as_wire(include_imsi=include_imsi)])
         return message

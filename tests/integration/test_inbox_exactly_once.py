@@ -2,9 +2,10 @@
 
 Hypothesis draws histories of a gateway and Home Assistant: SMS arriving with their push delivered,
 lost or delivered twice, old pushes replayed late, catch-ups, Home Assistant restarts, messages
-deleted on the gateway and factory resets that number SMS from 1 again. Each history runs against
-the simulator and a fresh entry; at its end no SMS has fired twice, every SMS still on the gateway
-has fired, and so has every SMS whose push arrived.
+deleted on the gateway, an inbox that fills up and drops its oldest messages, and factory resets
+that number SMS from 1 again. Each history runs against the simulator and a fresh entry; at its end
+no SMS has fired twice, every SMS still on the gateway has fired, and so has every SMS whose push
+arrived.
 """
 
 import asyncio
@@ -30,7 +31,7 @@ type Step = tuple[str, ...] | tuple[str, str, int] | tuple[str, int]
 STEPS = st.one_of(
     st.tuples(st.just("arrive"), st.sampled_from(["pushed", "lost", "twice"]), st.integers(0, 3)),
     st.tuples(st.just("replay"), st.integers(0, 20)),
-    st.tuples(st.sampled_from(["catch_up", "restart", "delete", "reset"])),
+    st.tuples(st.sampled_from(["catch_up", "restart", "delete", "full", "reset"])),
 )
 
 
@@ -86,6 +87,7 @@ class Histories:
 
     async def start(self) -> History:
         await self.control("incoming-id-reset", {})
+        await self.control("faults", {"inbox_capacity": 0})
         webhook_id = f"exactly-once-{next(self.numbers)}"
         entry = MockConfigEntry(
             domain=self.template.domain,
@@ -116,6 +118,8 @@ class Histories:
                 assert await self.hass.config_entries.async_reload(history.entry.entry_id)
             case ("delete",) if sim.state.inbox:
                 del sim.state.inbox[-1]
+            case ("full",):  # from now on the inbox holds 2 SMS; older ones give way
+                await self.control("faults", {"inbox_capacity": 2})
             case ("reset",):
                 await self.control("incoming-id-reset", {})
 
@@ -169,12 +173,13 @@ async def test_every_sms_fires_exactly_once(
 
 
 def test_histories_cover_every_kind_of_step() -> None:
-    kinds: set[Literal["arrive", "replay", "catch_up", "restart", "delete", "reset"]] = {
+    kinds: set[Literal["arrive", "replay", "catch_up", "restart", "delete", "full", "reset"]] = {
         "arrive",
         "replay",
         "catch_up",
         "restart",
         "delete",
+        "full",
         "reset",
     }
     drawn: set[str] = set()

@@ -110,3 +110,12 @@ async def test_control_refuses_bad_incoming(raw):
         assert "error" in response.json()
     assert (await raw.post("/_sim/incoming", content=b"[1]")).status_code == 400
     assert (await raw.post("/_sim/incoming", content=b"{oops")).status_code == 400
+
+
+async def test_a_full_inbox_drops_its_oldest_messages(api, raw):
+    assert (await raw.post("/_sim/faults", json={"inbox_capacity": 2})).status_code == 200
+    ids = [await deliver(raw, 0, "100", text) for text in ("a", "b", "c")]
+    assert ids == [1, 2, 3]  # ids keep rising; only storage is bounded
+    body = await inbox(api, flag="all")
+    assert [m["text"] for m in body["sms"]] == ["b", "c"]
+    assert (body["read"], body["unread"]) == (0, 2)
