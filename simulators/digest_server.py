@@ -84,6 +84,10 @@ class DigestVerifier:
         for record in self._nonces.values():
             record.expired = True
 
+    def forget_all(self) -> None:
+        """Forget every nonce, as a reboot does: the next use is refused as unknown, not stale."""
+        self._nonces.clear()
+
     @property
     def nonce_count(self) -> int:
         """How many nonces are remembered (issued and not yet forgotten)."""

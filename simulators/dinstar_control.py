@@ -50,6 +50,8 @@ class DinstarControl:
             ("POST", "/_sim/ussd-replies", self._ussd_replies),
             ("POST", "/_sim/expire-nonces", self._expire_nonces),
             ("POST", "/_sim/requests-reset", self._requests_reset),
+            ("POST", "/_sim/reboot", self._reboot),
+            ("POST", "/_sim/boot", self._boot),
         ]
         add_routes(app, routes, "unknown switch")
 
@@ -135,6 +137,14 @@ class DinstarControl:
     async def _expire_nonces(self, _request: web.Request) -> web.StreamResponse:
         self._sim.verifier.expire_all()
         return ok({"expired": self._sim.verifier.nonce_count})
+
+    async def _reboot(self, _request: web.Request) -> web.StreamResponse:
+        self._sim.gate.reboot()
+        return ok({"rebooting": True})
+
+    async def _boot(self, _request: web.Request) -> web.StreamResponse:
+        self._sim.gate.boot()
+        return ok({"rebooting": False})
 
     async def _requests_reset(self, _request: web.Request) -> web.StreamResponse:
         self._sim.gate.reset_counts()

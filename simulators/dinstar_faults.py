@@ -97,6 +97,11 @@ _SWITCHES: dict[str, tuple[Any, Callable[[Any], bool]]] = {
     "fail_500_paths": ([], _is_paths),
     # send_sms queues the SMS as usual, then answers 500: the client cannot tell it was queued.
     "send_sms_500_after_queue": (False, _is_bool),
+    # send_sms queues the SMS, then the gateway reboots before answering: the connection drops
+    # and every request is dropped until the control API's boot.
+    "reboot_during_send": (False, _is_bool),
+    # These paths answer their JSON cut in half.
+    "malformed_paths": ([], _is_paths),
     "ussd_too_long_code": (400, _is_error_code),
     "delivery_failure_rate": (0.0, _is_rate),
     "nonce_lifetime": (300.0, _is_positive_number),

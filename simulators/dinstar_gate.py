@@ -1,14 +1,16 @@
 """Everything between the socket and an API handler: counting, network faults, auth, method.
 
-Order per request: count it, latency, hang or drop (timeout_paths, drop_connection_paths), a
+Order per request: count it, latency, a drop while rebooting, hang or drop (timeout_paths,
+drop_connection_paths), a
 plain 404 for unknown paths, the empty-POST probe drop, Digest/Basic (§2.3, §3.2), a flaky
 401/403, GoAhead's HTML 404 for /api/ paths when api_enabled is off, wrong method (403),
-fail_500_paths, then the handler and the envelope.
+fail_500_paths, then the handler and the envelope (cut in half for malformed_paths; a send that
+reboots the gateway drops instead).
 """
 
 import asyncio
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 import json
 import random
@@ -53,7 +55,7 @@ class ApiGate:
         self,
         routes: Mapping[str, Route],
         verifier: DigestVerifier,
-        faults: Mapping[str, Any],
+        faults: MutableMapping[str, Any],
         rng: random.Random,
         sn: str,
     ) -> None:
@@ -64,6 +66,7 @@ class ApiGate:
         self._rng = rng
         self._sn = sn
         self._released = asyncio.Event()
+        self.rebooting = False
         self.request_counts: Counter[str] = Counter()
         self.handled_counts: Counter[str] = Counter()
         self.log: deque[dict[str, Any]] = deque(maxlen=_LOG_SIZE)
@@ -71,6 +74,15 @@ class ApiGate:
     def release_hung(self) -> None:
         """Shutdown: requests held by timeout_paths drop their connections now."""
         self._released.set()
+
+    def reboot(self) -> None:
+        """Go down: every request is dropped until boot()."""
+        self.rebooting = True
+
+    def boot(self) -> None:
+        """Come back up; the nonces issued before the reboot are unknown now."""
+        self.rebooting = False
+        self._verifier.forget_all()
 
     def reset_counts(self) -> None:
         """Forget what was counted and logged."""
@@ -98,13 +110,9 @@ class ApiGate:
 
     async def _answer(self, request: web.Request, body: bytes) -> web.StreamResponse:
         path = request.path
-        if self._faults["latency_ms"]:
-            await asyncio.sleep(self._faults["latency_ms"] / 1000)
-        if path in self._faults["timeout_paths"]:
-            await self._released.wait()
-            return _drop(request)
-        if path in self._faults["drop_connection_paths"]:
-            return _drop(request)
+        dropped = await self._network_fault(request)
+        if dropped is not None:
+            return dropped
         route = self.routes.get(path)
         if route is None:
             return web.Response(status=404, text="404: Not Found")
@@ -115,15 +123,39 @@ class ApiGate:
         if refusal is not None:
             return refusal
         self.handled_counts[path] += 1
-        if path in self._faults["fail_500_paths"]:
-            reply = ApiReply(500)
-        else:
-            call = ApiCall(request.method, dict(request.query), body)
-            try:
-                reply = route.handler(call)
-            except ApiError as err:
-                reply = ApiReply(err.code)
-        return render(reply, sn=self._sn, faults=self._faults)
+        reply = self._reply(request, route, body)
+        if path == "/api/send_sms" and self._faults["reboot_during_send"]:
+            self._faults["reboot_during_send"] = False
+            self.reboot()
+            return _drop(request)
+        response = render(reply, sn=self._sn, faults=self._faults)
+        if path in self._faults["malformed_paths"]:
+            text = response.text or ""
+            response.text = text[: len(text) // 2]
+        return response
+
+    async def _network_fault(self, request: web.Request) -> web.StreamResponse | None:
+        """Latency, then a dropped or hung connection when a switch says so; else None."""
+        path = request.path
+        if self._faults["latency_ms"]:
+            await asyncio.sleep(self._faults["latency_ms"] / 1000)
+        if self.rebooting:
+            return _drop(request)
+        if path in self._faults["timeout_paths"]:
+            await self._released.wait()
+            return _drop(request)
+        if path in self._faults["drop_connection_paths"]:
+            return _drop(request)
+        return None
+
+    def _reply(self, request: web.Request, route: Route, body: bytes) -> ApiReply:
+        if request.path in self._faults["fail_500_paths"]:
+            return ApiReply(500)
+        call = ApiCall(request.method, dict(request.query), body)
+        try:
+            return route.handler(call)
+        except ApiError as err:
+            return ApiReply(err.code)
 
     def _refuse(self, request: web.Request, route: Route) -> web.StreamResponse | None:
         """Refuse an authenticated request the gateway would not serve (API off, wrong method)."""
