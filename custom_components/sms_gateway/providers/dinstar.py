@@ -20,7 +20,6 @@ from .dinstar_checks import (
     MAX_USSD_BYTES,
     check_port,
     check_ports,
-    check_text,
     check_user_id,
     check_ussd_text,
     chunks,
@@ -44,7 +43,7 @@ from .dinstar_models import (
 from .dinstar_transport import ACCEPTED, OK, DinstarTransport, base_url
 from .dinstar_ussd import UssdExchanges
 from .errors import InvalidInputError, InvalidResponseError
-from .text import Encoding, normalise_number
+from .text import Encoding, check_message_text, normalise_number
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -198,7 +197,7 @@ class DinstarClient:
         request_status_report: bool | None = None,
     ) -> SendReceipt:
         """Queue one request as given (the gateway enforces its 128 / 1500-byte limits: 413)."""
-        check_text(text, "message text")
+        check_message_text(text)
         wanted = [r if isinstance(r, SmsRecipient) else SmsRecipient(r) for r in recipients]
         if not wanted:
             raise InvalidInputError("There are no recipients")

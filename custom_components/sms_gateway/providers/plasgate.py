@@ -31,6 +31,7 @@ from .plasgate_transport import (
     ca_bundle_context,
     receipt_from,
 )
+from .text import check_message_text, check_sender_text
 
 if TYPE_CHECKING:
     import ssl
@@ -93,16 +94,14 @@ class DlrOptions:
 
 
 def _check_sender(sender: str) -> str:
-    if not sender.strip():
-        raise InvalidInputError("The sender is empty")
+    check_sender_text(sender)
     if len(sender) > MAX_SENDER:
         raise InvalidInputError(f"The sender is longer than {MAX_SENDER} characters")
     return sender
 
 
 def _check_content(text: str) -> str:
-    if not text.strip():
-        raise InvalidInputError("The message text is empty")
+    check_message_text(text)
     if len(text) > MAX_CONTENT:
         raise InvalidInputError(f"The message text is longer than {MAX_CONTENT} characters")
     return text

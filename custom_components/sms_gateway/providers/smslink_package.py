@@ -2,6 +2,11 @@
 
 A package is `local;number;sender;text;schedule` lines joined by CRLF. Nothing but the text is
 escaped, so a number or sender that could break a line is refused rather than sent.
+
+The text must arrive as index.php would deliver it, so unlike the official clients nothing is
+trimmed or dropped: a line feed and `;` are escaped (`%0A`, `%3B`), everything else goes as is,
+and what the format cannot carry (CR, tab: the official clients delete them; a literal `%0A` or
+`%3B`: the server would decode it) is refused for single sends too (check_text).
 """
 
 from collections.abc import Sequence
@@ -13,13 +18,17 @@ from typing import Final
 import zlib
 
 from .errors import InvalidInputError, InvalidResponseError
+from .text import check_message_text
 
 COMPRESSION_ZLIB: Final = "1"  # labelled "Zlib Gzip"; PHP gzcompress() writes a zlib stream
 CLIENT_VERSION: Final = "2.1"
 _NUMBER: Final = re.compile(r"0\d{6,16}")
-_SENDER: Final = re.compile(r"[A-Za-z0-9 .&_+-]{1,11}|\d{1,15}")
+# No padding: whether the server trims a field is unknown, so a padded sender is refused.
+_SENDER: Final = re.compile(r"[A-Za-z0-9.&_+-](?:[A-Za-z0-9 .&_+-]{0,9}[A-Za-z0-9.&_+-])?|\d{1,15}")
 # The server decodes these two; a text that already holds one would arrive altered.
 _ESCAPE_LOOKALIKE: Final = re.compile(r"%(0A|3B)", re.IGNORECASE)
+# The official clients delete these from a package's text; no escape for them is known.
+_UNCARRIED: Final = {"\r": "carriage return (CR)", "\t": "tab"}
 _TRIPLE_PARTS: Final = 3
 _MIN_FIELDS: Final = 2
 
@@ -78,48 +87,55 @@ def check_sender(sender: str) -> str:
     """Refuse a sender that is empty, too long or holds a character the line format cannot take."""
     if not _SENDER.fullmatch(sender):
         raise InvalidInputError(
-            "The sender must be up to 11 letters, digits, spaces or .&_+- (or up to 15 digits)"
+            "The sender must be up to 11 letters, digits, inner spaces or .&_+-"
+            " (or up to 15 digits)"
         )
     return sender
 
 
 def check_text(text: str) -> str:
-    """Refuse an empty text, or one that cannot be written as UTF-8 (a lone surrogate)."""
-    if not text.strip():
-        raise InvalidInputError("The message text is empty")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidInputError("The message text has an unpaired UTF-16 surrogate") from None
+    """Refuse a text that single and BULK sends could not both deliver unchanged."""
+    check_message_text(text)
+    for char, name in _UNCARRIED.items():
+        if char in text:
+            raise InvalidInputError(
+                f"The message text has a {name}, which SMSLink's BULK format cannot carry;"
+                " use line feeds and spaces"
+            )
+    if _ESCAPE_LOOKALIKE.search(text):
+        raise InvalidInputError(
+            "The message text contains %0A or %3B, which SMSLink's BULK format would turn into"
+            " a line break or ;"
+        )
     return text
 
 
 def escape_text(text: str) -> str:
-    """Escape a text the way the official clients do: trim, CRLF to LF, LF and `;` encoded."""
-    if _ESCAPE_LOOKALIKE.search(text):
-        raise InvalidInputError(
-            "The message text contains %0A or %3B, which BULK v3 would turn into a line break or ;"
-        )
-    escaped = text.strip().replace("\r\n", "\n").replace("\n", "%0A").replace(";", "%3B")
-    return escaped.replace("\t", "").replace("\r", "")
+    """Escape a checked text: LF and `;` encoded, nothing trimmed or dropped."""
+    return check_text(text).replace("\n", "%0A").replace(";", "%3B")
 
 
-def package_line(line: PackageLine) -> str:
-    """Render one line, refusing any field that could split it."""
+def package_line(line: PackageLine, escaped_text: str) -> str:
+    """Render one line with its text already escaped, refusing any field that could split it."""
     if not _NUMBER.fullmatch(line.number):
         raise InvalidInputError("A BULK v3 number must be digits in 07… or 00… form")
     if line.local_id < 0 or line.scheduled_at < 0:
         raise InvalidInputError("Local IDs and schedule times must not be negative")
-    text = escape_text(check_text(line.text))
     sender = check_sender(line.sender)
-    return f"{line.local_id};{line.number};{sender};{text};{line.scheduled_at}"
+    return f"{line.local_id};{line.number};{sender};{escaped_text};{line.scheduled_at}"
 
 
 def build_upload(lines: Sequence[PackageLine]) -> Upload:
     """Join the lines with CRLF (no trailing CRLF) and compress them with zlib, level 9."""
     if not lines:
         raise InvalidInputError("A BULK v3 package needs at least one message")
-    plain = "\r\n".join(package_line(line) for line in lines).encode("utf-8")
+    escaped: dict[str, str] = {}  # a package usually repeats one text: check it once
+    rendered = []
+    for line in lines:
+        if line.text not in escaped:
+            escaped[line.text] = escape_text(line.text)
+        rendered.append(package_line(line, escaped[line.text]))
+    plain = "\r\n".join(rendered).encode("utf-8")
     return Upload(plain=plain, compressed=zlib.compress(plain, 9), receivers=len(lines))
 
 

@@ -7,6 +7,7 @@ Checked before anything is sent: a message the gateway would garble, split oddly
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
+import unicodedata
 
 from .errors import InvalidInputError
 
@@ -27,6 +28,9 @@ _GSM7_BASIC: Final = frozenset(
 # Extension table: each costs an escape septet plus its own, so two septets.
 _GSM7_EXTENSION: Final = frozenset("\f^{}\\[~]|€")
 
+# Control characters an SMS can carry: GSM 03.38 has LF, CR and FF (extension table); tab goes
+# as UCS-2. Any other (NUL, ESC, DEL, C1 ...) is garbage on a handset and risky on the wire.
+_TEXT_CONTROLS: Final = frozenset("\t\n\r\f")
 _NUMBER_SEPARATORS: Final = frozenset(" -.()/")
 _ASCII_DIGITS: Final = frozenset("0123456789")
 _BMP_LAST: Final = 0xFFFF  # beyond it UTF-16 needs a surrogate pair
@@ -78,14 +82,52 @@ def _count_segments(sizes: list[int], single: int, multi: int) -> int:
     return segments
 
 
-def plan_text(text: str, encoding: Encoding | None = None) -> TextPlan:
-    """Choose the alphabet (unless forced) and count units and segments, refusing what won't go."""
+def _control_character(value: str, allowed: frozenset[str]) -> str | None:
+    """Return the first control character of value that is not in allowed, if any."""
+    for char in value:
+        if unicodedata.category(char) == "Cc" and char not in allowed:
+            return char
+    return None
+
+
+def check_message_text(text: str) -> str:
+    """Refuse a text no service can take whole: blank, a lone surrogate or a stray control.
+
+    Everything else (quotes, `;`, backslashes, line breaks, any script, emoji, combining marks)
+    travels as given: every provider puts it in JSON or a form, which carry it unchanged.
+    """
     if not text.strip():
         raise InvalidInputError("The message text is empty")
     try:
-        utf8 = text.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidInputError("The message text has an unpaired UTF-16 surrogate") from None
+    control = _control_character(text, _TEXT_CONTROLS)
+    if control is not None:
+        raise InvalidInputError(
+            f"The message text has the control character U+{ord(control):04X}; only tab, line"
+            " breaks and form feed can be sent"
+        )
+    return text
+
+
+def check_sender_text(sender: str) -> str:
+    """Refuse a sender that is blank, has a lone surrogate or any control character."""
+    if not sender.strip():
+        raise InvalidInputError("The sender is empty")
+    try:
+        sender.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInputError("The sender has an unpaired UTF-16 surrogate") from None
+    control = _control_character(sender, frozenset())
+    if control is not None:
+        raise InvalidInputError(f"The sender has the control character U+{ord(control):04X}")
+    return sender
+
+
+def plan_text(text: str, encoding: Encoding | None = None) -> TextPlan:
+    """Choose the alphabet (unless forced) and count units and segments, refusing what won't go."""
+    utf8 = check_message_text(text).encode("utf-8")
     if len(utf8) > MAX_TEXT_BYTES:
         raise InvalidInputError(f"The message text is over {MAX_TEXT_BYTES} bytes in UTF-8")
     carries_gsm7 = is_gsm7(text)
