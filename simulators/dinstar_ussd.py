@@ -50,6 +50,8 @@ class UssdService:
         self._tasks = tasks
         self._delay = delay
         self.sessions: dict[int, UssdSession] = {}
+        self.peak_sessions = 0
+        """The most sessions open at once: ports served one after another never get past 1."""
         self.port_replies: dict[int, str] = {}
         self.code_replies: dict[str, str] = {}
 
@@ -99,6 +101,7 @@ class UssdService:
         delay = self._delay()
         session = UssdSession(text, reply, asyncio.get_running_loop().time() + delay)
         self.sessions[port] = session
+        self.peak_sessions = max(self.peak_sessions, len(self.sessions))
         self._tasks.spawn(self._push_when_ready(port, session, delay))
 
     async def _push_when_ready(self, port: int, session: UssdSession, delay: float) -> None:

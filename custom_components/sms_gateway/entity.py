@@ -9,7 +9,7 @@ from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 
 from .const import CONF_PROVIDER, DOMAIN, PROVIDER_PLASGATE, PROVIDER_SMSLINK
@@ -81,8 +81,31 @@ def async_device_id(
     return None
 
 
-class DinstarEntity[CoordinatorT: DataUpdateCoordinator[Any]](CoordinatorEntity[CoordinatorT]):
-    """An entity of the gateway device."""
+class ChangedStateWriter(Entity):
+    """Writes its state only when what it would show differs from what it shows.
+
+    A coordinator tells every listener when any of its data changes, and Home Assistant records
+    a write of an unchanged state too (`state_reported`): without this, one port's new signal
+    would rewrite every entity that listens to the ports. What is compared is the whole state the
+    entity would write (availability, state, attributes, unit, icon, name), so every change that
+    shows is still written.
+    """
+
+    @callback
+    def async_write_ha_state_if_changed(self) -> None:
+        """Write the state unless the state machine already shows exactly this one."""
+        shown = self.hass.states.get(self.entity_id)
+        if shown is not None:
+            wanted = self._async_calculate_state()
+            if wanted.state == shown.state and wanted.attributes == shown.attributes:
+                return
+        self.async_write_ha_state()
+
+
+class DinstarEntity[CoordinatorT: DataUpdateCoordinator[Any]](
+    CoordinatorEntity[CoordinatorT], ChangedStateWriter
+):
+    """An entity of the gateway device; a refresh writes it only when what it shows changed."""
 
     _attr_has_entity_name = True
 
@@ -95,9 +118,16 @@ class DinstarEntity[CoordinatorT: DataUpdateCoordinator[Any]](CoordinatorEntity[
         self._attr_unique_id = f"{entry.runtime_data.serial}_{description.key}"
         self._attr_device_info = gateway_device_info(entry)
 
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write only what changed: the status or ports may have changed for other entities."""
+        self.async_write_ha_state_if_changed()
 
-class DinstarPortEntity[CoordinatorT: DinstarPortsCoordinator](CoordinatorEntity[CoordinatorT]):
-    """An entity of one SIM port's device."""
+
+class DinstarPortEntity[CoordinatorT: DinstarPortsCoordinator](
+    CoordinatorEntity[CoordinatorT], ChangedStateWriter
+):
+    """An entity of one SIM port's device; a refresh writes it only when what it shows changed."""
 
     _attr_has_entity_name = True
     _last_seen: tuple[bool, PortInfo | None] | None = None
@@ -127,16 +157,16 @@ class DinstarPortEntity[CoordinatorT: DinstarPortsCoordinator](CoordinatorEntity
 
     @callback
     def _handle_coordinator_update(self) -> None:
-        """Write only when this port or the gateway's reachability changed.
+        """Write only when what this entity shows changed.
 
-        The coordinator tells every listener when any port changes; without this a signal change
-        on one port would rewrite the state of every entity of every port.
+        Other ports' changes are skipped at once (this port's data and the gateway's reachability
+        are as they were); a change of this port is written only by the entities it shows on.
         """
         seen = self._seen()
         if seen == self._last_seen:
             return
         self._last_seen = seen
-        super()._handle_coordinator_update()
+        self.async_write_ha_state_if_changed()
 
 
 _ACCOUNT_MODELS: Final = {

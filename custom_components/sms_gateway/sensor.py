@@ -22,7 +22,7 @@ from homeassistant.const import (
     Platform,
     UnitOfInformation,
 )
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.generated.currencies import ACTIVE_CURRENCIES
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -286,21 +286,10 @@ class DinstarPortSensor(DinstarPortEntity[DinstarPortsCoordinator], SensorEntity
 
 
 class DinstarManagedPortSensor(DinstarPortEntity[DinstarPortsCoordinator], SensorEntity):
-    """A port sensor fed by a manager; the port poll only says whether the gateway answers."""
+    """A port sensor fed by a manager; the port poll only says whether the gateway answers.
 
-    _was_available: bool | None = None
-
-    async def async_added_to_hass(self) -> None:
-        """Remember the availability the first state was written with."""
-        await super().async_added_to_hass()
-        self._was_available = self.available
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        """Write only when the gateway is lost or back: a poll does not change this sensor."""
-        if self.available != self._was_available:
-            self._was_available = self.available
-            self.async_write_ha_state()
+    So a poll writes it only when the gateway is lost or back (DinstarPortEntity compares).
+    """
 
 
 class DinstarBalanceSensor(DinstarManagedPortSensor):

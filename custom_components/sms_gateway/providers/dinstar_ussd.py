@@ -3,10 +3,15 @@
 Replies carry no id, so a port runs one exchange at a time (ports run in parallel). The session is
 cleared first and cancelled at the end, whatever happens, and the reply comes from a push or from
 polling, whichever is first.
+
+The client puts one request on the wire at a time, so ports that each sent their own would wait in
+line: 32 ports' balances would take 32 round trips per step. Instead the ports that reach the same
+step together share its request, as the API allows: `send_ussd` takes a list of ports (each sends
+the same text) and `query_ussd_reply` a port CSV, each answering per port.
 """
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 import logging
 from typing import Protocol
 
@@ -40,14 +45,71 @@ class UssdEndpoints(Protocol):
         """Read the ports' current replies."""
 
 
+type PortRequest[T] = Callable[[list[int], str], Awaitable[list[T]]]
+"""One request for several ports with one text; it answers a row per port."""
+
+
+class SharedRequests[T]:
+    """Ports that ask for the same request at the same time share one, listing them all.
+
+    A port asks and waits; the ports that asked while the previous request was on the wire (or in
+    the same loop turn as the first) go out together in the next one, and each reads its own row
+    of the answer. The request runs in a task of its own: once it is on the wire it finishes for
+    everyone, even when one of the ports stops waiting.
+    """
+
+    def __init__(self, request: PortRequest[T]) -> None:
+        """Send through request(ports, text)."""
+        self._request = request
+        self._asking: list[tuple[int, str, asyncio.Future[list[T]]]] = []
+        self._runner: asyncio.Task[None] | None = None
+
+    async def ask(self, port: int, text: str = "") -> list[T]:
+        """Have the port in the next request with this text; return that request's rows."""
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[list[T]] = loop.create_future()
+        self._asking.append((port, text, answer))
+        if self._runner is None:
+            self._runner = loop.create_task(self._run(), name="Dinstar USSD shared request")
+        return await answer
+
+    async def _run(self) -> None:
+        batch: list[tuple[int, str, asyncio.Future[list[T]]]] = []
+        try:
+            await asyncio.sleep(0)  # the ports asking in this loop turn join the first one
+            while self._asking:
+                text = self._asking[0][1]
+                batch = [asked for asked in self._asking if asked[1] == text]
+                self._asking = [asked for asked in self._asking if asked[1] != text]
+                ports = sorted({port for port, _, _ in batch})
+                try:
+                    rows = await self._request(ports, text)
+                except Exception as err:  # noqa: BLE001 - handed to every port that asked
+                    for _, _, answer in batch:
+                        if not answer.done():
+                            answer.set_exception(err)
+                else:
+                    for _, _, answer in batch:
+                        if not answer.done():
+                            answer.set_result(rows)
+                batch = []
+        finally:
+            self._runner = None
+            for _, _, answer in batch + self._asking:  # only left when this task is cancelled
+                answer.cancel()
+            self._asking = []
+
+
 class UssdExchanges:
     """Runs exchanges through the endpoints and hands pushed replies to the one waiting."""
 
     def __init__(self, endpoints: UssdEndpoints) -> None:
         """Exchange through these endpoints (the gateway's client)."""
-        self._endpoints = endpoints
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiters: dict[int, asyncio.Future[str]] = {}
+        self._cancels = SharedRequests(lambda ports, _text: endpoints.cancel_ussd(ports))
+        self._sends = SharedRequests(endpoints.send_ussd)
+        self._queries = SharedRequests(lambda ports, _text: endpoints.query_ussd_reply(ports))
 
     def deliver(self, port: int, text: str | None) -> bool:
         """Hand a pushed USSD reply to the exchange waiting on that port; False if none waits."""
@@ -68,9 +130,9 @@ class UssdExchanges:
             reply: asyncio.Future[str] = asyncio.get_running_loop().create_future()
             try:
                 async with asyncio.timeout(timeout):
-                    await self._endpoints.cancel_ussd([port])
+                    await self._cancels.ask(port)
                     self._waiters[port] = reply
-                    statuses = await self._endpoints.send_ussd([port], code)
+                    statuses = await self._sends.ask(port, code)
                     _check_sent(port, statuses)
                     return await self._wait_reply(port, reply, poll_interval)
             except TimeoutError as err:
@@ -88,13 +150,13 @@ class UssdExchanges:
             done, _ = await asyncio.wait({reply}, timeout=poll_interval)
             if done:
                 return reply.result()
-            for answer in await self._endpoints.query_ussd_reply([port]):
+            for answer in await self._queries.ask(port):
                 if answer.port == port and answer.text is not None:
                     return answer.text
 
     async def _end_session(self, port: int) -> None:
         try:
-            await self._endpoints.cancel_ussd([port])
+            await self._cancels.ask(port)
         except ProviderError as err:
             _LOGGER.debug("Dinstar port %s: cancelling the USSD session failed: %s", port, err)
 
