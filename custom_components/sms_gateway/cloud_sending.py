@@ -28,6 +28,7 @@ from .sending import (
     STATUS_FAILED,
     STATUS_QUEUED,
     STATUS_SENT,
+    check_message,
     check_recipients,
     partial_send_error,
     remember,
@@ -55,6 +56,7 @@ class CloudSms:
     message_id: str | None = None
     batch_id: str | None = None
     error: str | None = None
+    segments: int = 1
 
     @property
     def final(self) -> bool:
@@ -69,6 +71,7 @@ class CloudSms:
             "batch_id": self.batch_id,
             "status": self.status,
             "error": self.error,
+            "segments": self.segments,
         }
 
 
@@ -122,7 +125,9 @@ class CloudSendTracker:
         sender: str | None = None,
         delivery_report: bool = True,
     ) -> list[CloudSms]:
-        """Check every number, send once, and say plainly what did not go."""
+        """Check the text and every number, send once, and say plainly what did not go."""
+        # The same 1500-byte / 10-segment bound as a gateway: the services bill per segment.
+        plan = check_message(text, None)
         numbers = check_recipients(recipients, self.submitter.normalise)
         try:
             outcome = await self.submitter.submit(
@@ -134,6 +139,7 @@ class CloudSendTracker:
         except MAY_HAVE_SENT as err:
             raise uncertain_send_error(len(numbers), self._provider, err) from err
         for sms in outcome.recipients:
+            sms.segments = plan.segments
             if sms.message_id is not None and sms.status == STATUS_QUEUED:
                 remember(self._by_id, sms.message_id, sms)
             if sms.batch_id is not None:

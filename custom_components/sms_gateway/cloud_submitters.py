@@ -79,7 +79,8 @@ class PlasgateSubmitter:
     ) -> Submission:
         """Send once; batches already accepted stay accepted when a later one fails."""
         url = self._callback_url()
-        dlr = DlrOptions(url) if delivery_report and url else None
+        # Level 3: the SMSC's report (`sent`) and the handset's (`delivered` or `failed`).
+        dlr = DlrOptions(url, level=3) if delivery_report and url else None
         if len(numbers) == 1:
             receipt = await self.client.send(numbers[0], text, sender=sender, dlr=dlr)
             return Submission([CloudSms(numbers[0], message_id=receipt.queue_id)])

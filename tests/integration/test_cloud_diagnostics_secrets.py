@@ -524,9 +524,14 @@ async def test_plasgate_delivery_report_is_acknowledged_the_jasmin_way(
 
     history = plasgate_simulator.sim.callbacks.history
     # The simulator notes the answer once it has read it, a moment after the event fired.
-    await wait_until(lambda: any(item["acknowledged"] for item in history))
-    [dlr] = [item for item in history if item["kind"] == "dlr"]
-    assert (dlr["status"], dlr["body"], dlr["attempt"]) == (200, "ACK/Jasmin", 1)
+    # Level 3: the SMSC's report and the handset's, each acknowledged at the first attempt.
+    await wait_until(
+        lambda: sum(item["kind"] == "dlr" and item["acknowledged"] for item in history) == 2
+    )
+    dlrs = [item for item in history if item["kind"] == "dlr"]
+    assert [(dlr["status"], dlr["body"], dlr["attempt"]) for dlr in dlrs] == [
+        (200, "ACK/Jasmin", 1)
+    ] * 2
     await wait_until(lambda: any(event.data["status"] == "delivered" for event in reports))
     assert {event.data["message_id"] for event in reports} == {sent["message_id"]}
 

@@ -76,6 +76,7 @@ async def test_smslink_one_recipient_then_its_delivery_report(
             "batch_id": None,
             "status": "queued",
             "error": None,
+            "segments": 1,
         }
     ]
     assert smslink_simulator.sim.request_counts["/sms/gateway/communicate/index.php"] >= 1
