@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 import hashlib
 from typing import Final, Required, TypedDict
 
@@ -74,10 +75,14 @@ def fingerprint(sms: IncomingSms) -> str:
 
 
 def _same_message(recorded: str | None, sms: IncomingSms) -> bool:
-    """Compare a recorded fingerprint; one stored before the digest was added has only two parts."""
+    """Compare a recorded fingerprint with the message's."""
+    return recorded is not None and _same_fingerprint(recorded, fingerprint(sms))
+
+
+def _same_fingerprint(recorded: str | None, current: str) -> bool:
+    """Compare fingerprints; one stored before the digest was added has only two parts."""
     if recorded is None:
         return False
-    current = fingerprint(sms)
     return recorded == current or (recorded.count("|") == 1 and current.startswith(f"{recorded}|"))
 
 
@@ -91,6 +96,8 @@ class InboxMemory:
     retired: list[str] = field(default_factory=list)
     """Fingerprints of messages handled before the ids last restarted: a late push of one of
     them is a repeat, not news, though its id may now name another message."""
+    _pending: int | None = field(default=None, init=False, repr=False, compare=False)
+    _pending_floor: int = field(default=0, init=False, repr=False, compare=False)
 
     @property
     def started(self) -> bool:
@@ -99,9 +106,16 @@ class InboxMemory:
 
     @property
     def pending(self) -> int:
-        """How many recorded ids lie above the cursor, awaiting a catch-up."""
+        """How many recorded ids lie above the cursor, awaiting a catch-up.
+
+        Counted once per cursor and then kept up by `_record`: every push asks, and thousands of
+        ids may be pending.
+        """
         floor = self.cursor or 0
-        return sum(1 for message_id in self.recent if message_id > floor)
+        if self._pending is None or self._pending_floor != floor:
+            self._pending = sum(1 for message_id in self.recent if message_id > floor)
+            self._pending_floor = floor
+        return self._pending
 
     def is_duplicate(self, sms: IncomingSms) -> bool:
         """Tell whether this very message was seen before."""
@@ -123,7 +137,8 @@ class InboxMemory:
     def on_push(self, sms: IncomingSms) -> PushVerdict:
         """Judge a pushed message; a new one is recorded, the cursor stays for the catch-up."""
         known = self.recent.get(sms.incoming_sms_id)
-        if _same_message(known, sms) or fingerprint(sms) in self.retired:
+        current = fingerprint(sms)
+        if _same_fingerprint(known, current) or (self.retired and current in self.retired):
             return PushVerdict.SEEN
         if (
             known is not None
@@ -131,7 +146,7 @@ class InboxMemory:
             or self.pending >= PENDING_LIMIT
         ):
             return PushVerdict.CHECK
-        self._record(sms)
+        self._record(sms, current)
         return PushVerdict.NEW
 
     def agrees_with(self, messages: Iterable[IncomingSms]) -> bool:
@@ -197,9 +212,17 @@ class InboxMemory:
         self.retired = [*self.retired, *self.recent.values()][-RECENT_LIMIT:]
         self.cursor = 0
         self.recent.clear()
+        self._pending = None
 
-    def _record(self, sms: IncomingSms) -> None:
-        self.recent[sms.incoming_sms_id] = fingerprint(sms)
+    def _record(self, sms: IncomingSms, current: str | None = None) -> None:
+        message_id = sms.incoming_sms_id
+        if (
+            self._pending is not None
+            and message_id > self._pending_floor
+            and message_id not in self.recent
+        ):
+            self._pending += 1
+        self.recent[message_id] = fingerprint(sms) if current is None else current
 
     def _trim(self) -> None:
         """Keep every id above the cursor and the newest RECENT_LIMIT at or below it."""
@@ -245,17 +268,31 @@ class InboxStore:
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """One file per entry, so that removing the entry can remove it."""
         self._store: Store[StoredInbox] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.inbox")
+        self._save_due = False
 
     async def async_load(self, serial: str) -> InboxMemory:
         """Load the memory for this gateway serial."""
         return InboxMemory.from_stored(serial, await self._store.async_load())
 
     def schedule_save(self, memory: InboxMemory) -> None:
-        """Write soon; a burst of messages becomes one write."""
-        self._store.async_delay_save(memory.as_stored, SAVE_DELAY)
+        """Write within SAVE_DELAY: a burst of messages is one write, a stream one every delay.
+
+        A write already due takes every change made before it starts; only the first change
+        after a write schedules the next (this runs for every push).
+        """
+        if self._save_due:
+            return
+        self._save_due = True
+        self._store.async_delay_save(partial(self._as_stored, memory), SAVE_DELAY)
+
+    def _as_stored(self, memory: InboxMemory) -> StoredInbox:
+        """Give what is written, when it is written: later changes need a write of their own."""
+        self._save_due = False
+        return memory.as_stored()
 
     async def async_flush(self, memory: InboxMemory) -> None:
         """Write now (unload), replacing any delayed write; a memory never started has nothing."""
+        self._save_due = False
         if memory.started:
             await self._store.async_save(memory.as_stored())
 

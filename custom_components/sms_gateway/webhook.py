@@ -11,9 +11,12 @@ that Home Assistant Cloud relays a cloudhook call with, which has neither read()
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
+import logging
 import time
 from typing import Any, Final
 
@@ -50,6 +53,7 @@ loop (an unbounded 8-15 MB body held it for over a second)."""
 _READ_SIZE: Final = 64 * 1024
 _MAX_LENGTH_DIGITS: Final = 18
 _QUIET_SECONDS: Final = 60.0
+_KEEP_BURSTS: Final = 32
 
 
 class UnreadableBodyError(Exception):
@@ -104,36 +108,60 @@ def _declared_length(headers: Mapping[str, str]) -> int | None:
     return None
 
 
-class RefusalLog:
-    """Logs refused requests once per burst: junk arriving by the thousand is one line a minute.
+@dataclass(slots=True)
+class _Burst:
+    quiet_until: float
+    untold: int = 0
 
-    The first refusal after a quiet minute is logged with its reason; the rest of the burst is
-    only counted, and the count comes with the next line.
+
+class BurstLog:
+    """Logs what repeats once per burst: the same line arriving by the thousand is one a minute.
+
+    Each key has its own burst: the first line after a quiet minute is logged, the rest of the
+    burst only counted, and the count comes with the next line. Only the latest _KEEP_BURSTS keys
+    are kept, so keys drawn from what the network sent cannot grow the memory.
     """
+
+    def __init__(self, level: int) -> None:
+        """Log at level (logging.DEBUG, logging.WARNING...)."""
+        self._level = level
+        self._bursts: OrderedDict[str, _Burst] = OrderedDict()
+
+    def note(self, key: str, message: str, *args: object) -> None:
+        """Note one occurrence; log it unless its burst has been logged already."""
+        now = time.monotonic()
+        burst = self._bursts.get(key)
+        if burst is not None and now < burst.quiet_until:
+            burst.untold += 1
+            return
+        untold = burst.untold if burst is not None else 0
+        self._bursts[key] = _Burst(now + _QUIET_SECONDS)
+        self._bursts.move_to_end(key)
+        while len(self._bursts) > _KEEP_BURSTS:
+            self._bursts.popitem(last=False)
+        if untold:
+            counted = message + " (and %s more since the last report)"
+            LOGGER.log(self._level, counted, *args, untold)
+        else:
+            LOGGER.log(self._level, message, *args)
+
+    @property
+    def bursts(self) -> int:
+        """How many bursts are remembered (at most _KEEP_BURSTS)."""
+        return len(self._bursts)
+
+
+class RefusalLog:
+    """Logs refused requests at debug level, once per burst whatever the reason."""
 
     def __init__(self, what: str) -> None:
         """Name the refused thing in the log with what, such as "an SMSLink callback"."""
         self._what = what
-        self._quiet_until = float("-inf")
-        self._untold = 0
+        self._log = BurstLog(logging.DEBUG)
 
     def refused(self, reason: object) -> None:
         """Note one refusal; log it unless the burst it belongs to has been logged already."""
-        now = time.monotonic()
-        if now < self._quiet_until:
-            self._untold += 1
-            return
-        self._quiet_until = now + _QUIET_SECONDS
-        if self._untold:
-            LOGGER.debug(
-                "Refused %s: %s (and %s more since the last report)",
-                self._what,
-                reason,
-                self._untold,
-            )
-        else:
-            LOGGER.debug("Refused %s: %s", self._what, reason)
-        self._untold = 0
+        self._log.note("refused", "Refused %s: %s", self._what, reason)
 
 
 def push_url(hass: HomeAssistant, webhook_id: str) -> str:
@@ -185,6 +213,17 @@ class PushReceiver:
         self._entry = entry
         self._refusals = RefusalLog("a push that is not a Dinstar push")
         self._strangers = RefusalLog("a push from another gateway")
+        self._faults = BurstLog(logging.WARNING)
+        self._routes: dict[PushKind, Callable[[HomeAssistant, tuple[object, ...]], None]] = {
+            PushKind.SMS: self._on_sms,
+            PushKind.REGISTER: self._on_register,
+            PushKind.SMS_RESULT: self._on_sms_result,
+            PushKind.SMS_DELIVER_STATUS: self._on_delivery,
+            PushKind.USSD: self._on_ussd,
+            PushKind.CDR: self._on_cdr,
+            PushKind.DEVICE: self._on_device,
+            PushKind.EXCEPTION_INFO: self._on_exception,
+        }
 
     async def handle(
         self, hass: HomeAssistant, _webhook_id: str, request: web.Request
@@ -207,17 +246,7 @@ class PushReceiver:
         return web.Response(status=HTTPStatus.OK)
 
     def _dispatch(self, hass: HomeAssistant, push: DinstarPush) -> None:
-        routes: dict[PushKind, Callable[[HomeAssistant, tuple[object, ...]], None]] = {
-            PushKind.SMS: self._on_sms,
-            PushKind.REGISTER: self._on_register,
-            PushKind.SMS_RESULT: self._on_sms_result,
-            PushKind.SMS_DELIVER_STATUS: self._on_delivery,
-            PushKind.USSD: self._on_ussd,
-            PushKind.CDR: self._on_cdr,
-            PushKind.DEVICE: self._on_device,
-            PushKind.EXCEPTION_INFO: self._on_exception,
-        }
-        routes[push.kind](hass, push.events)
+        self._routes[push.kind](hass, push.events)
 
     def _on_sms(self, _hass: HomeAssistant, events: tuple[object, ...]) -> None:
         self._entry.runtime_data.inbox.handle_push(_only(IncomingSms, events))
@@ -242,19 +271,27 @@ class PushReceiver:
         LOGGER.debug("The gateway pushed %s call records", len(events))
 
     def _on_device(self, hass: HomeAssistant, events: tuple[object, ...]) -> None:
+        """Log each chassis state once per burst: a flapping gateway may push it on and on."""
         for device in _only(DeviceStatus, events):
-            LOGGER.warning("The gateway reports its chassis %s", device.status)
+            self._faults.note(
+                f"device {device.status}", "The gateway reports its chassis %s", device.status
+            )
         self._refresh(hass)
 
     def _on_exception(self, hass: HomeAssistant, events: tuple[object, ...]) -> None:
+        """Log each fault once per burst; the refreshes they ask for share one debounced read."""
         for fault in _only(ExceptionInfo, events):
-            LOGGER.warning(
-                "The gateway reports %s on port %s and did %s", fault.type, fault.port, fault.action
+            self._faults.note(
+                f"fault {fault.type} {fault.port} {fault.action}",
+                "The gateway reports %s on port %s and did %s",
+                fault.type,
+                fault.port,
+                fault.action,
             )
         self._refresh(hass)
 
     def _refresh(self, hass: HomeAssistant) -> None:
-        """Re-read the gateway after the answer has gone out."""
+        """Re-read the gateway after the answer has gone out (debounced: a storm is one read)."""
         runtime = self._entry.runtime_data
         self._entry.async_create_background_task(
             hass,

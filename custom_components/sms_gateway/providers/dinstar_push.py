@@ -58,6 +58,7 @@ _READERS: Final[Mapping[PushKind, Callable[[Mapping[str, Any]], PushEvent]]] = {
     PushKind.DEVICE: DeviceStatus.from_wire,
     PushKind.EXCEPTION_INFO: ExceptionInfo.from_wire,
 }
+_KIND_KEYS: Final = tuple((kind.value, kind) for kind in PushKind)
 # These two carry one object; every other kind carries an array of them.
 _SINGLE_OBJECT_KINDS: Final = frozenset({PushKind.DEVICE, PushKind.EXCEPTION_INFO})
 
@@ -79,7 +80,7 @@ def parse_push(body: bytes | str) -> DinstarPush:
     sn = payload.get("sn")
     if not isinstance(sn, str) or not sn.strip():
         raise InvalidPushError("The Dinstar push has no gateway serial (sn)")
-    kinds = [kind for kind in PushKind if kind.value in payload]
+    kinds = [kind for key, kind in _KIND_KEYS if key in payload]
     if not kinds:
         raise InvalidPushError("The Dinstar push has no known event type")
     if len(kinds) > 1:

@@ -26,11 +26,11 @@ def loads_lenient(text: str) -> Any:
     """Parse strictly first, then once more without trailing commas; refuse NaN and Infinity."""
     text = text.removeprefix(_UTF8_BOM)
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return _DECODER.decode(text)
     except (ValueError, RecursionError):
         pass
     try:
-        return json.loads(without_trailing_commas(text), parse_constant=_refuse_constant)
+        return _DECODER.decode(without_trailing_commas(text))
     except (ValueError, RecursionError):
         raise NotJsonError from None
 
@@ -49,3 +49,7 @@ def without_trailing_commas(text: str) -> str:
 def _refuse_constant(name: str) -> Any:
     """Refuse NaN and Infinity, which Python's json accepts but JSON does not have."""
     raise ValueError(name)
+
+
+_DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)
+"""Made once: json.loads with an option makes a new decoder on every call."""
