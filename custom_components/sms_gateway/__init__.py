@@ -11,6 +11,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .callback_url import async_remove_cloudhook
 from .cloud_setup import async_setup_cloud
+from .cloudhook import async_delete_callback_issues
 from .const import CONF_PROVIDER, DOMAIN, PROVIDER_DINSTAR, PROVIDER_PLASGATE, PROVIDER_SMSLINK
 from .coordinator import DinstarConfigEntry
 from .dinstar_setup import async_setup_dinstar
@@ -69,3 +70,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: SmsGatewayConfigEntry) 
     await InboxStore(hass, entry.entry_id).async_remove()
     await async_remove_send_store(hass, entry.entry_id)
     await async_remove_cloudhook(hass, entry.data)
+    async_delete_callback_issues(hass, entry.entry_id)

@@ -41,10 +41,21 @@ def external_webhook_url(hass: HomeAssistant, webhook_id: str) -> str | None:
         return None
 
 
+def cloud_subscribed(hass: HomeAssistant) -> bool:
+    """Whether Home Assistant Cloud runs here with a subscription: only then do cloudhooks relay."""
+    if "cloud" not in hass.config.components:
+        return False
+    from homeassistant.components import cloud  # loaded only when the cloud integration is
+
+    return cloud.async_active_subscription(hass)
+
+
 def callback_url(hass: HomeAssistant, data: Mapping[str, Any]) -> str | None:
-    """Return the entry's cloudhook, else its webhook on the external URL as it stands now."""
+    """Return the URL that reaches the entry now: its cloudhook while subscribed, else external."""
     cloudhook: str | None = data.get(CONF_CLOUDHOOK_URL)
-    return cloudhook or external_webhook_url(hass, data[CONF_WEBHOOK_ID])
+    if cloudhook and cloud_subscribed(hass):
+        return cloudhook
+    return external_webhook_url(hass, data[CONF_WEBHOOK_ID])
 
 
 async def async_remove_cloudhook(hass: HomeAssistant, data: Mapping[str, Any]) -> None:

@@ -1,8 +1,9 @@
-"""Setting up an SMSLink or Plasgate account: its client, balance, sends and callback webhook."""
+"""Setting up an SMSLink or Plasgate account: its client, balance, sends and callback webhook.
+
+The webhook's cloudhook follows the Home Assistant Cloud subscription from then on (cloudhook.py).
+"""
 
 from __future__ import annotations
-
-from functools import partial
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -14,6 +15,7 @@ from .cloud_clients import plasgate_client, smslink_client
 from .cloud_sending import CloudSendTracker
 from .cloud_submitters import PlasgateSubmitter, SmsLinkSubmitter
 from .cloud_webhook import async_register_cloud_webhook
+from .cloudhook import CloudhookManager
 from .const import CONF_PROVIDER, CONF_TEST_MODE, DOMAIN, PROVIDER_SMSLINK
 from .coordinator import SmsLinkBalanceCoordinator
 from .entity import account_device_info
@@ -38,7 +40,7 @@ async def async_setup_cloud(
         else:
             submitter = PlasgateSubmitter(
                 plasgate_client(hass, entry.data, entry.options),
-                partial(callback_url, hass, entry.data),
+                lambda: callback_url(hass, entry.data),  # the data as it stands at each send
             )
     except (InvalidInputError, ValueError) as err:
         # Options the flow would refuse (edited by hand): say which, do not retry.
@@ -63,3 +65,4 @@ async def async_setup_cloud(
     await hass.config_entries.async_forward_entry_setups(entry, platforms)
     async_register_cloud_webhook(hass, entry)
     entry.async_on_unload(sends.async_shutdown)
+    await CloudhookManager(hass, entry).async_start()

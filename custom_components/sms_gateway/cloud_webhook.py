@@ -18,7 +18,7 @@ from aiohttp import web
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
-from .const import EVENT_SMS_RECEIVED, LOGGER, PROVIDER_SMSLINK
+from .const import CONF_CONNECTION_ID, EVENT_SMS_RECEIVED, LOGGER, PROVIDER_SMSLINK
 from .entity import account_device_id
 from .providers.errors import InvalidPushError
 from .providers.plasgate import DLR_ACK, DeliveryState, parse_batch_callback, parse_delivery_report
@@ -94,6 +94,7 @@ class SmsLinkCallbacks:
         self._entry = entry
         self._seen: OrderedDict[tuple[str, str, str, str], None] = OrderedDict()
         self._refusals = RefusalLog("an SMSLink callback")
+        self._strangers = RefusalLog("an SMSLink report for another connection")
 
     async def handle(
         self, hass: HomeAssistant, _webhook_id: str, request: web.Request
@@ -104,6 +105,10 @@ class SmsLinkCallbacks:
         except (InvalidPushError, UnreadableBodyError) as err:
             return _refused(self._refusals, err)
         if isinstance(event, DeliveryReport):
+            if event.connection_id not in {None, self._entry.data[CONF_CONNECTION_ID]}:
+                # The extended fields name the connection: one not ours is no report of ours.
+                self._strangers.refused("it names another connection ID")
+                return web.Response(status=HTTPStatus.BAD_REQUEST)
             status = STATUS_DELIVERED if event.delivered else STATUS_FAILED
             self._entry.runtime_data.sends.handle_delivery(
                 str(event.message_id), status, event.raw_status

@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from datetime import datetime
+import logging
 from typing import Any, Final, Literal
 
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
@@ -28,11 +29,14 @@ from .providers.dinstar import DinstarClient
 from .providers.dinstar_models import InboxFlag, IncomingSms
 from .providers.errors import ProviderError
 from .providers.text import mask_number
+from .repairs import ISSUE_ENTRY_ID
 from .store import InboxMemory, InboxStore, PushVerdict
-from .webhook import push_url
 
 MAX_PAGES: Final = 50
 """A bound on one catch-up; what is left is read on the next one."""
+ANNOUNCE_BATCH: Final = 100
+"""Messages a catch-up announces between two turns of the event loop (each costs an event and a
+state write: a gateway that kept thousands while Home Assistant was away must not hold the loop)."""
 
 ISSUE_PUSH_NOT_CONFIGURED: Final = "push_not_configured"
 
@@ -103,6 +107,7 @@ class DinstarInbox:
         self._lock = asyncio.Lock()
         self._catch_up_requested = False
         self._unreachable = False
+        self._port_devices: dict[int, str] = {}
         self.last_push: datetime | None = None
         """When this entry last received a push since set-up (None: never)."""
 
@@ -151,7 +156,10 @@ class DinstarInbox:
             if self._unreachable:
                 self._unreachable = False
                 LOGGER.info("Reading the gateway's inbox works again")
-            self._announce(fresh, "poll")
+            for start in range(0, len(fresh), ANNOUNCE_BATCH):
+                if start:
+                    await asyncio.sleep(0)  # recorded already: a push meanwhile is a repeat
+                self._announce(fresh[start : start + ANNOUNCE_BATCH], "poll")
             self._store.schedule_save(self._memory)
         if fresh and not at_start and self.last_push is None:
             self._raise_push_issue()
@@ -193,19 +201,25 @@ class DinstarInbox:
 
     @callback
     def note_push(self) -> None:
-        """Record that this gateway pushes: the repair about pushes is moot."""
+        """Record that this gateway pushes: the repair about pushes is moot.
+
+        The repair is only raised before the first push, so only that one withdraws it.
+        """
+        if self.last_push is None:
+            ir.async_delete_issue(self._hass, DOMAIN, push_issue_id(self._entry.entry_id))
         self.last_push = dt_util.utcnow()
-        ir.async_delete_issue(self._hass, DOMAIN, push_issue_id(self._entry.entry_id))
 
     def _announce(self, messages: list[IncomingSms], source: MessageSource) -> None:
+        debug = LOGGER.isEnabledFor(logging.DEBUG)
         for sms in messages:
-            LOGGER.debug(
-                "SMS %s on port %s from %s (%s)",
-                sms.incoming_sms_id,
-                sms.port,
-                mask_number(sms.sender or ""),
-                source,
-            )
+            if debug:
+                LOGGER.debug(
+                    "SMS %s on port %s from %s (%s)",
+                    sms.incoming_sms_id,
+                    sms.port,
+                    mask_number(sms.sender or ""),
+                    source,
+                )
             data = self._event_data(sms)
             self._hass.bus.async_fire(EVENT_SMS_RECEIVED, data)
             async_dispatcher_send(
@@ -240,22 +254,28 @@ class DinstarInbox:
         return data
 
     def _port_device_id(self, port: int) -> str | None:
-        return async_device_id(self._hass, self._entry, port_identifier(self._memory.serial, port))
+        """Look the port's device up once; afterwards only check that it still exists."""
+        known = self._port_devices.get(port)
+        if known is not None and dr.async_get(self._hass).async_get(known) is not None:
+            return known
+        found = async_device_id(self._hass, self._entry, port_identifier(self._memory.serial, port))
+        if found is not None:
+            self._port_devices[port] = found
+        return found
 
     def _raise_push_issue(self) -> None:
         """SMS arrive only by polling: point the user at the gateway's Push URL setting."""
         webhook_id: str | None = self._entry.data.get(CONF_WEBHOOK_ID)
         if not webhook_id:
             return
+        # The address holds the webhook id: the repair flow shows it, the stored issue does not.
         ir.async_create_issue(
             self._hass,
             DOMAIN,
             push_issue_id(self._entry.entry_id),
-            is_fixable=False,
+            is_fixable=True,
             severity=ir.IssueSeverity.WARNING,
             translation_key=ISSUE_PUSH_NOT_CONFIGURED,
-            translation_placeholders={
-                "webhook_url": push_url(self._hass, webhook_id),
-                "gateway": self._entry.title,
-            },
+            translation_placeholders={"gateway": self._entry.title},
+            data={ISSUE_ENTRY_ID: self._entry.entry_id},
         )

@@ -10,7 +10,6 @@ from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.network import NoURLAvailableError
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -409,9 +408,7 @@ async def test_repair_when_sms_arrive_only_by_polling(
     assert issue is not None
     assert issue.translation_key == "push_not_configured"
     assert issue.severity is ir.IssueSeverity.WARNING
-    assert not issue.is_fixable
-    assert issue.translation_placeholders is not None
-    assert issue.translation_placeholders["webhook_url"].endswith(f"/api/webhook/{WEBHOOK_ID}")
+    assert issue.is_fixable  # its fix flow shows the address (test_repairs.py)
 
     await pushing_to_home_assistant(hass, dinstar_simulator, hass_client_no_auth)
     await sim_control(hass, dinstar_simulator, "push/register", {"port": 0, "status": "up"})
@@ -454,26 +451,6 @@ async def test_issue_is_cleared_on_unload(
     await stop(hass, init_integration)
 
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
-
-
-async def test_webhook_url_falls_back_to_the_path_without_a_known_url(
-    hass: HomeAssistant,
-    dinstar_simulator: RunningDinstar,
-    init_integration: MockConfigEntry,
-    issue_registry: ir.IssueRegistry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    await receive(hass, dinstar_simulator, "polled")
-    with patch(
-        "homeassistant.components.webhook.get_url",
-        side_effect=NoURLAvailableError,
-    ):
-        await slow_poll(hass, freezer)
-
-    issue = issue_registry.async_get_issue(DOMAIN, push_issue_id(init_integration.entry_id))
-    assert issue is not None
-    assert issue.translation_placeholders is not None
-    assert issue.translation_placeholders["webhook_url"] == f"/api/webhook/{WEBHOOK_ID}"
 
 
 # --- the memory on its own: the cases a simulator run cannot reach cheaply -------------------
