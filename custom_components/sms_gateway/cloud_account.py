@@ -70,6 +70,15 @@ _FIELD_SELECTORS: Final = {
 }
 
 
+def service_error(provider: str, key: str) -> str:
+    """Name a form error in the service's own words: each has its own login and sender rules."""
+    if key == "cannot_connect":
+        return "cloud_cannot_connect"
+    if key in ("invalid_auth", "invalid_sender"):
+        return f"{provider}_{key}"
+    return key
+
+
 def _smslink_check(
     hass: HomeAssistant, data: Mapping[str, Any], options: Mapping[str, Any]
 ) -> AccountCheck:
@@ -211,17 +220,18 @@ async def async_check_account(
     """Prove the credentials without sending an SMS; return the form errors that explain why not."""
     service = SERVICES[data[CONF_PROVIDER]]
     if not all(data[key] for key in service.credentials):
-        return {"base": "invalid_auth"}
+        return {"base": service_error(service.provider, "invalid_auth")}
     if CONF_URL in data and not _is_web_url(data[CONF_URL]):
         return {SECTION_SERVICE: "invalid_url"}  # a field's error shows on its section
     try:
         check = service.check(hass, data, {CONF_SENDER: sender} if sender else {})
     except InvalidInputError:
-        return {CONF_SENDER: "invalid_sender"}
+        return {CONF_SENDER: service_error(service.provider, "invalid_sender")}
     try:
         await check()
     except ProviderError as err:
-        return {"base": next(key for kind, key in _ERROR_KEYS if isinstance(err, kind))}
+        key = next(key for kind, key in _ERROR_KEYS if isinstance(err, kind))
+        return {"base": service_error(service.provider, key)}
     except Exception:  # noqa: BLE001 - any surprise becomes "unknown", with its traceback
         LOGGER.exception("Unexpected error while checking the %s account", service.title)
         return {"base": "unknown"}

@@ -24,7 +24,7 @@ import phonenumbers
 import voluptuous as vol
 
 from .callback_url import callback_url
-from .cloud_account import SERVICES, CloudService, form_sender
+from .cloud_account import SERVICES, CloudService, form_sender, service_error
 from .cloud_clients import plasgate_client, smslink_client
 from .const import (
     CONF_COUNTRY,
@@ -114,7 +114,7 @@ class CloudOptionsFlow(ReloadingOptionsFlow):
             try:
                 provider_number = _number_check(self.hass, entry.data, options)
             except InvalidInputError:
-                errors[CONF_SENDER] = "invalid_sender"
+                errors[CONF_SENDER] = service_error(service.provider, "invalid_sender")
             else:
                 recipients, bad = _checked_numbers(
                     user_input.get(CONF_DEFAULT_RECIPIENTS, []), provider_number

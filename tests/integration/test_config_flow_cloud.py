@@ -312,11 +312,11 @@ SMSLINK, PLASGATE = PROVIDER_SMSLINK, PROVIDER_PLASGATE
 @pytest.mark.parametrize(
     ("provider", "changes", "faults", "errors"),
     [
-        (SMSLINK, {CONF_PASSWORD: "wrong"}, {}, {"base": "invalid_auth"}),
-        (SMSLINK, {CONF_CONNECTION_ID: "other"}, {}, {"base": "invalid_auth"}),
-        (SMSLINK, {CONF_PASSWORD: ""}, {}, {"base": "invalid_auth"}),
-        (SMSLINK, {CONF_SENDER: "bad;sender"}, {}, {CONF_SENDER: "invalid_sender"}),
-        (SMSLINK, {CONF_SENDER: "a sender far too long"}, {}, {CONF_SENDER: "invalid_sender"}),
+        (SMSLINK, {CONF_PASSWORD: "wrong"}, {}, {"base": "smslink_invalid_auth"}),
+        (SMSLINK, {CONF_CONNECTION_ID: "other"}, {}, {"base": "smslink_invalid_auth"}),
+        (SMSLINK, {CONF_PASSWORD: ""}, {}, {"base": "smslink_invalid_auth"}),
+        (SMSLINK, {CONF_SENDER: "bad;sender"}, {}, {CONF_SENDER: "smslink_invalid_sender"}),
+        (SMSLINK, {CONF_SENDER: "a sender far too long"}, {}, {CONF_SENDER: "smslink_invalid_sender"}),
         (
             SMSLINK,
             {SECTION_SERVICE: {CONF_URL: "ftp://smslink.example"}},
@@ -330,21 +330,21 @@ SMSLINK, PLASGATE = PROVIDER_SMSLINK, PROVIDER_PLASGATE
             {},
             {SECTION_SERVICE: "invalid_url"},
         ),
-        (SMSLINK, {}, {"down": True}, {"base": "cannot_connect"}),
+        (SMSLINK, {}, {"down": True}, {"base": "cloud_cannot_connect"}),
         (SMSLINK, {}, {"http_5xx_rate": 1.0}, {"base": "unknown"}),
         (SMSLINK, {}, {"malformed": True}, {"base": "unknown"}),
-        (PLASGATE, {CONF_PRIVATE_KEY: "wrong"}, {}, {"base": "invalid_auth"}),
-        (PLASGATE, {CONF_SECRET: "wrong"}, {}, {"base": "invalid_auth"}),
-        (PLASGATE, {CONF_SECRET: ""}, {}, {"base": "invalid_auth"}),
-        (PLASGATE, {CONF_SECRET: "x"}, {"auth_error_status": 403}, {"base": "invalid_auth"}),
-        (PLASGATE, {CONF_SENDER: "Sender of 12"}, {}, {CONF_SENDER: "invalid_sender"}),
+        (PLASGATE, {CONF_PRIVATE_KEY: "wrong"}, {}, {"base": "plasgate_invalid_auth"}),
+        (PLASGATE, {CONF_SECRET: "wrong"}, {}, {"base": "plasgate_invalid_auth"}),
+        (PLASGATE, {CONF_SECRET: ""}, {}, {"base": "plasgate_invalid_auth"}),
+        (PLASGATE, {CONF_SECRET: "x"}, {"auth_error_status": 403}, {"base": "plasgate_invalid_auth"}),
+        (PLASGATE, {CONF_SENDER: "Sender of 12"}, {}, {CONF_SENDER: "plasgate_invalid_sender"}),
         (
             PLASGATE,
             {SECTION_SERVICE: {CONF_URL: "cloudapi.plasgate.com"}},
             {},
             {SECTION_SERVICE: "invalid_url"},
         ),
-        (PLASGATE, {}, {"down": True}, {"base": "cannot_connect"}),
+        (PLASGATE, {}, {"down": True}, {"base": "cloud_cannot_connect"}),
         (PLASGATE, {}, {"http_5xx_rate": 1.0}, {"base": "unknown"}),
     ],
 )
@@ -389,7 +389,7 @@ async def test_closed_port_and_bug_recover(
     result = await start_flow(hass, provider)
 
     result = await submit(hass, result, login(closed_url))
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "cloud_cannot_connect"}
     with patch(CHECKS[provider], side_effect=ValueError("boom")):
         result = await submit(hass, result, login(url))
     assert result["errors"] == {"base": "unknown"}
@@ -505,7 +505,7 @@ async def test_smslink_reauth(
     assert result["description_placeholders"] == {"name": "SMSLink"}
 
     result = await submit(hass, result, {CONF_PASSWORD: "wrong"})
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {"base": "smslink_invalid_auth"}
     result = await submit(hass, result, {CONF_PASSWORD: "demo"})
     await hass.async_block_till_done()
 
@@ -538,10 +538,10 @@ async def test_plasgate_reauth_with_a_new_key(
     assert fields(result) == [CONF_PRIVATE_KEY, CONF_SECRET]
 
     result = await submit(hass, result, {CONF_PRIVATE_KEY: "new-key", CONF_SECRET: "wrong"})
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {"base": "plasgate_invalid_auth"}
     await sim_post(hass, plasgate_simulator.url, "faults", {"down": True})
     result = await submit(hass, result, {CONF_PRIVATE_KEY: "new-key", CONF_SECRET: "s2"})
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "cloud_cannot_connect"}
     await sim_post(hass, plasgate_simulator.url, "faults", {"down": False})
     result = await submit(hass, result, {CONF_PRIVATE_KEY: "new-key", CONF_SECRET: "s2"})
     await hass.async_block_till_done()
@@ -626,9 +626,9 @@ async def test_smslink_reconfigure(
     }
 
     result = await submit(hass, result, smslink_login(closed_url))
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "cloud_cannot_connect"}
     result = await submit(hass, result, smslink_login(smslink_simulator.url, sender="bad;"))
-    assert result["errors"] == {CONF_SENDER: "invalid_sender"}
+    assert result["errors"] == {CONF_SENDER: "smslink_invalid_sender"}
     assert suggested_values(result)[CONF_SENDER] == "bad;"
     result = await submit(
         hass, result, smslink_login(f"{smslink_simulator.url}/", sender="SMSGateway")
@@ -711,7 +711,7 @@ async def test_plasgate_reconfigure_with_a_new_key(
         hass, plasgate_simulator.url, "credentials", {"private_key": "new-key", "secret": "s2"}
     )
     result = await submit(hass, result, plasgate_login(plasgate_simulator.url))
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {"base": "plasgate_invalid_auth"}
     result = await submit(
         hass,
         result,
@@ -789,7 +789,7 @@ async def test_smslink_options(
     result = await hass.config_entries.options.async_configure(
         flow_id, {CONF_SENDER: "no;pe", CONF_COUNTRY: "RO", CONF_DEFAULT_RECIPIENTS: ["1"]}
     )
-    assert result["errors"] == {CONF_SENDER: "invalid_sender"}
+    assert result["errors"] == {CONF_SENDER: "smslink_invalid_sender"}
     # #2 is a Romanian landline (SMSLink sends to mobiles), #3 no number, #4 is #1 again.
     typed = ["0712 345 678", "0212345678", "call me", "+40 712-345-678", "0040712345679"]
     result = await hass.config_entries.options.async_configure(
@@ -854,7 +854,7 @@ async def test_plasgate_options(
     result = await hass.config_entries.options.async_configure(
         flow_id, {CONF_SENDER: "Twelve chars", CONF_COUNTRY: "KH"}
     )
-    assert result["errors"] == {CONF_SENDER: "invalid_sender"}
+    assert result["errors"] == {CONF_SENDER: "plasgate_invalid_sender"}
     result = await hass.config_entries.options.async_configure(
         flow_id,
         {
@@ -925,9 +925,9 @@ async def test_secrets_never_leak(
         login = smslink_login(sms_url, password=PASSWORD)
         results.append(result := await submit(hass, result, login))
     assert [result["errors"] for result in results] == [
-        {"base": "invalid_auth"},
-        {CONF_SENDER: "invalid_sender"},
-        {"base": "cannot_connect"},
+        {"base": "smslink_invalid_auth"},
+        {CONF_SENDER: "smslink_invalid_sender"},
+        {"base": "cloud_cannot_connect"},
         {"base": "unknown"},
         {"base": "unknown"},
     ]
@@ -947,9 +947,9 @@ async def test_secrets_never_leak(
     with patch(PLASGATE_CERTIFICATES, side_effect=ValueError("boom")):
         results.append(result := await submit(hass, result, login))
     assert [result["errors"] for result in results[5:]] == [
-        {"base": "invalid_auth"},
-        {CONF_SENDER: "invalid_sender"},
-        {"base": "cannot_connect"},
+        {"base": "plasgate_invalid_auth"},
+        {CONF_SENDER: "plasgate_invalid_sender"},
+        {"base": "cloud_cannot_connect"},
         {"base": "unknown"},
         {"base": "unknown"},
     ]

@@ -71,3 +71,15 @@ def test_no_key_references_and_no_empty_values(relative: str) -> None:
 def test_romanian_uses_comma_below() -> None:
     values = dict(leaves(load("translations/ro.json")))
     assert [path for path, text in values.items() if set(text) & set(CEDILLA_LETTERS)] == []
+
+
+def test_each_service_form_names_only_its_own_service() -> None:
+    """A gateway's errors never mention SMSLink or Plasgate, and each account's only its own."""
+    strings = load("strings.json")
+    errors = {**strings["config"]["error"], **strings["options"]["error"]}
+    others = {"smslink": ("Plasgate",), "plasgate": ("SMSLink",), "cloud": (), "": ("SMSLink",)}
+    assert {"smslink_invalid_auth", "plasgate_invalid_auth", "cloud_cannot_connect"} <= set(errors)
+    for key, text in errors.items():
+        owner = key.split("_", 1)[0] if key.startswith(("smslink_", "plasgate_", "cloud_")) else ""
+        for other in (*others[owner], *(("Plasgate",) if owner == "" else ())):
+            assert other not in text, f"{key} names {other}: {text}"
