@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass
 
 from homeassistant.components.button import (
@@ -10,14 +10,14 @@ from homeassistant.components.button import (
     ButtonEntity,
     ButtonEntityDescription,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
 from .coordinator import DinstarConfigEntry, DinstarPortsCoordinator
-from .entity import DinstarPortEntity
+from .entity import DinstarPortEntity, async_remove_port_entities
 from .providers.errors import AuthError, ProviderError
 
 PARALLEL_UPDATES = 0
@@ -46,6 +46,8 @@ class PortButtonDescription(ButtonEntityDescription):
     """A button acts on one port of the entry."""
 
     press_fn: Callable[[DinstarConfigEntry, int], Awaitable[None]]
+    ports_fn: Callable[[DinstarConfigEntry], Container[int]] | None = None
+    """The ports the button exists on, when not every port: it must be able to work."""
 
 
 PORT_BUTTONS: tuple[PortButtonDescription, ...] = (
@@ -53,6 +55,7 @@ PORT_BUTTONS: tuple[PortButtonDescription, ...] = (
         key="refresh_balance",
         translation_key="refresh_balance",
         press_fn=_refresh_balance,
+        ports_fn=lambda entry: entry.runtime_data.balance.settings,  # only with a balance code
     ),
     PortButtonDescription(
         key="restart_module",
@@ -69,13 +72,17 @@ async def async_setup_entry(
     entry: DinstarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add every port's buttons."""
+    """Add every port's buttons; a button that needs an option only where it is set."""
     ports = entry.runtime_data.ports
-    async_add_entities(
-        DinstarPortButton(entry, ports, description, port)
-        for port in ports.data
-        for description in PORT_BUTTONS
-    )
+    everywhere = ports.data.keys()
+    for description in PORT_BUTTONS:
+        where = everywhere if description.ports_fn is None else description.ports_fn(entry)
+        async_add_entities(
+            DinstarPortButton(entry, ports, description, port)
+            for port in everywhere
+            if port in where
+        )
+        async_remove_port_entities(hass, entry, Platform.BUTTON, description.key, keep=where)
 
 
 class DinstarPortButton(DinstarPortEntity[DinstarPortsCoordinator], ButtonEntity):

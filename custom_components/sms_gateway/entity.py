@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_HOST
+from homeassistant.const import CONF_HOST, Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
@@ -81,6 +82,34 @@ def async_device_id(
     return None
 
 
+def port_unique_id(serial: str, port: int, key: str) -> str:
+    """Name one port entity for good: the gateway's serial, the port, the description key."""
+    return f"{serial}_port_{port}_{key}"
+
+
+@callback
+def async_remove_port_entities(
+    hass: HomeAssistant,
+    entry: DinstarConfigEntry,
+    platform: Platform,
+    key: str,
+    keep: Container[int],
+) -> None:
+    """Drop a port entity from the registry on the ports where it no longer exists.
+
+    Some port entities exist only with an option set (a balance code): clearing the option
+    must take them away, not leave them unavailable.
+    """
+    runtime = entry.runtime_data
+    registry = er.async_get(hass)
+    for port in runtime.ports.data:
+        if port in keep:
+            continue
+        unique_id = port_unique_id(runtime.serial, port, key)
+        if entity_id := registry.async_get_entity_id(platform, DOMAIN, unique_id):
+            registry.async_remove(entity_id)
+
+
 class ChangedStateWriter(Entity):
     """Writes its state only when what it would show differs from what it shows.
 
@@ -144,7 +173,7 @@ class DinstarPortEntity[CoordinatorT: DinstarPortsCoordinator](
         serial = entry.runtime_data.serial
         self.entity_description = description
         self.port = port
-        self._attr_unique_id = f"{serial}_port_{port}_{description.key}"
+        self._attr_unique_id = port_unique_id(serial, port, description.key)
         self._attr_device_info = port_device_info(serial, port)
 
     async def async_added_to_hass(self) -> None:

@@ -24,18 +24,16 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.generated.currencies import ACTIVE_CURRENCIES
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .account_sensor import account_sensors
-from .const import DOMAIN
 from .coordinator import (
     DinstarConfigEntry,
     DinstarPortsCoordinator,
     DinstarStatusCoordinator,
     GatewayStatus,
 )
-from .entity import DinstarEntity, DinstarPortEntity
+from .entity import DinstarEntity, DinstarPortEntity, async_remove_port_entities
 from .providers.dinstar_models import CallState, NetworkType, PortInfo, RegState
 from .runtime import CloudConfigEntry, DinstarRuntimeData, SmsGatewayConfigEntry
 
@@ -242,19 +240,9 @@ def _add_gateway_sensors(
         for port in runtime.ports.data
         if port in runtime.balance.settings
     )
-    _remove_unconfigured_balances(hass, entry)
-
-
-def _remove_unconfigured_balances(hass: HomeAssistant, entry: DinstarConfigEntry) -> None:
-    """Remove the balance sensor of a port whose code was cleared: it exists only with a code."""
-    runtime = entry.runtime_data
-    registry = er.async_get(hass)
-    for port in runtime.ports.data:
-        if port in runtime.balance.settings:
-            continue
-        unique_id = f"{runtime.serial}_port_{port}_{BALANCE.key}"
-        if entity_id := registry.async_get_entity_id(Platform.SENSOR, DOMAIN, unique_id):
-            registry.async_remove(entity_id)
+    async_remove_port_entities(
+        hass, entry, Platform.SENSOR, BALANCE.key, keep=runtime.balance.settings
+    )
 
 
 class DinstarGatewaySensor(DinstarEntity[DinstarStatusCoordinator], SensorEntity):

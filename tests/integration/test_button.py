@@ -8,7 +8,7 @@ import aiohttp
 from homeassistant.components.button.const import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -94,13 +94,20 @@ async def test_refresh_balance_reads_it_now(
     assert hass.states.get("button.port_0_refresh_balance").state != "unknown"  # type: ignore[union-attr]
 
 
-async def test_refresh_balance_without_code_is_refused(
-    hass: HomeAssistant, init_integration: MockConfigEntry, dinstar_simulator: RunningDinstar
+async def test_refresh_balance_exists_only_where_a_code_is_set(
+    hass: HomeAssistant, init_integration: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
-    with pytest.raises(ServiceValidationError) as caught:
-        await press(hass, "button.port_1_refresh_balance")
-    assert caught.value.translation_key == "balance_not_configured"
-    assert dinstar_simulator.sim.gate.request_counts["/api/send_ussd"] == 0
+    """A button that cannot work is not offered; clearing the code takes it away for good."""
+    assert hass.states.get("button.port_0_refresh_balance") is not None
+    assert hass.states.get("button.port_1_refresh_balance") is None
+    assert hass.states.get("button.port_1_restart_module") is not None
+
+    hass.config_entries.async_update_entry(init_integration, options={CONF_BALANCE: {}})
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass.states.get("button.port_0_refresh_balance") is None
+    assert entity_registry.async_get("button.port_0_refresh_balance") is None
 
 
 async def test_refresh_balance_on_a_busy_port_says_so(
