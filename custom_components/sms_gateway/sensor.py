@@ -107,7 +107,8 @@ PORT_SENSORS: tuple[PortSensorDescription, ...] = (
         translation_key="network_type",
         device_class=SensorDeviceClass.ENUM,
         options=[kind.name.lower() for kind in NetworkType],
-        value_fn=lambda info: _option(info.type),
+        # Without a registered SIM the gateway still names its module's kind: no network then.
+        value_fn=lambda info: _option(info.type) if info.registered else None,
     ),
     PortSensorDescription(
         key="sim_number",

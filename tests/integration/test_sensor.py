@@ -7,7 +7,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
+from tests.conftest import RunningDinstar
 from tests.integration.conftest import snapshot_entities
+from tests.integration.test_send import sim_control
+
+NETWORK_TYPE = "sensor.port_1_network_type"
 
 
 @pytest.fixture
@@ -23,3 +27,18 @@ async def test_entities(
     snapshot: SnapshotAssertion,
 ) -> None:
     snapshot_entities(hass, snapshot, init_integration.entry_id)
+
+
+async def test_network_type_is_unknown_without_a_registered_sim(
+    hass: HomeAssistant, init_integration: MockConfigEntry, dinstar_simulator: RunningDinstar
+) -> None:
+    """The gateway names its module's kind even with no SIM: that is no network."""
+    module = dinstar_simulator.sim.ports[1].type
+    assert hass.states.get(NETWORK_TYPE).state == module.lower()  # type: ignore[union-attr]
+    await sim_control(dinstar_simulator, "ports/1", {"sim_inserted": False, "reg": "NO_SIM"})
+
+    await init_integration.runtime_data.ports.async_refresh()
+    await hass.async_block_till_done()
+
+    assert dinstar_simulator.sim.ports[1].type == module  # still reported by the gateway
+    assert hass.states.get(NETWORK_TYPE).state == "unknown"  # type: ignore[union-attr]

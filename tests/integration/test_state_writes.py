@@ -148,10 +148,11 @@ async def test_one_signal_change_writes_only_the_signal_sensor(
         ({"number": "+212600000001"}, {"sensor.port_3_sim_number"}),
         ({"callstate": "Active"}, {"sensor.port_3_call_state"}),
         (
-            # The SIM is pulled out: what the port knows of its SIM goes, the modem stays.
+            # The SIM is pulled out: what the port knows of its SIM and network goes.
             {"reg": "NO_SIM", "sim_inserted": False, "imsi": "", "iccid": "", "number": ""},
             {
                 "sensor.port_3_registration",
+                "sensor.port_3_network_type",
                 "sensor.port_3_imsi",
                 "sensor.port_3_iccid",
                 "sensor.port_3_sim_number",
