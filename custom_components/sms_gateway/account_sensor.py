@@ -12,12 +12,11 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .const import SMS_UNIT
 from .coordinator import SmsLinkBalanceCoordinator
 from .entity import account_device_info
 from .providers.smslink import Balance
 from .runtime import CloudConfigEntry
-
-SMS_UNIT = "SMS"
 
 
 @dataclass(frozen=True, kw_only=True)

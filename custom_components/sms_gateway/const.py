@@ -43,3 +43,6 @@ DEFAULT_PLASGATE_COUNTRY: Final = "KH"
 EVENT_SMS_RECEIVED: Final = "sms_gateway_sms_received"
 EVENT_DELIVERY_REPORT: Final = "sms_gateway_delivery_report"
 EVENT_USSD_REPLY: Final = "sms_gateway_ussd_reply"
+
+SMS_UNIT: Final = "SMS"
+"""Unit of counts of SMS: an account's allowance, a gateway's queue."""

@@ -27,6 +27,7 @@ from homeassistant.generated.currencies import ACTIVE_CURRENCIES
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .account_sensor import account_sensors
+from .const import SMS_UNIT
 from .coordinator import (
     DinstarConfigEntry,
     DinstarPortsCoordinator,
@@ -198,6 +199,7 @@ GATEWAY_SENSORS: tuple[GatewaySensorDescription, ...] = (
     GatewaySensorDescription(
         key="sms_in_queue",
         translation_key="sms_in_queue",
+        native_unit_of_measurement=SMS_UNIT,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda status: status.sms_in_queue,
