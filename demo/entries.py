@@ -46,6 +46,7 @@ from .settings import (
     BALANCE_INTERVAL_MINUTES,
     BALANCE_PORTS,
     BALANCE_UNIT,
+    GATEWAY_RECIPIENT,
     PLASGATE_PRIVATE_KEY,
     PLASGATE_RECIPIENT,
     PLASGATE_SECRET,
@@ -118,7 +119,10 @@ def _gateway_entry(endpoints: DemoEndpoints, serial: str) -> dict[str, Any]:
             CONF_WEBHOOK_ID: endpoints.webhook_id,
         },
         unique_id=serial,
-        options={CONF_BALANCE: _balance_options()},
+        options={
+            CONF_BALANCE: _balance_options(),
+            CONF_DEFAULT_RECIPIENTS: [GATEWAY_RECIPIENT],
+        },
     )
 
 

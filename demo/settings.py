@@ -34,6 +34,8 @@ WELCOME_SMS: Final = ("+212600000001", "Welcome to the SMS Gateway demo!")
 SMSLINK_CONNECTION_ID: Final = "demo"
 SMSLINK_PASSWORD: Final = "demo"  # noqa: S105 (the simulator's documented default)
 SMSLINK_RECIPIENT: Final = "+40712345678"
+GATEWAY_RECIPIENT: Final = "+40722000111"
+"""Where the demo gateway's notify entity sends: it has default recipients, as a user sets."""
 # An SMSLink 2-Way sender as the service writes it: a national number.
 SMSLINK_SENDER: Final = "0712345678"
 SMSLINK_WELCOME_SMS: Final = (SMSLINK_SENDER, "Welcome to the SMSLink demo account!")

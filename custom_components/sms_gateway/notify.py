@@ -64,12 +64,15 @@ async def _async_send(
     title: str | None,
     targets: list[str] | None,
     data: Mapping[str, Any] | None,
+    *,
+    takes_targets: bool,
 ) -> None:
+    """Send to the targets, else the default recipients; errors say what the caller can do."""
     recipients = targets or default_recipients(entry)
     if not recipients:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
-            translation_key="no_default_recipients",
+            translation_key="no_recipients" if takes_targets else "no_default_recipients",
             translation_placeholders={"title": entry.title},
         )
     try:
@@ -159,6 +162,7 @@ class SmsGatewayNotificationService(BaseNotificationService):
             kwargs.get(ATTR_TITLE),
             kwargs.get(ATTR_TARGET),
             kwargs.get(ATTR_DATA),
+            takes_targets=True,
         )
 
 
@@ -195,7 +199,8 @@ class DinstarNotifyEntity(DinstarEntity[DinstarPortsCoordinator], NotifyEntity):
     @translate_errors
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send to the default recipients; without any, say where to set them."""
-        await _async_send(cast("SmsGatewayConfigEntry", self._entry), message, title, None, None)
+        entry = cast("SmsGatewayConfigEntry", self._entry)
+        await _async_send(entry, message, title, None, None, takes_targets=False)
 
 
 class AccountNotifyEntity(NotifyEntity):
@@ -213,4 +218,5 @@ class AccountNotifyEntity(NotifyEntity):
     @translate_errors
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send to the default recipients; without any, say where to set them."""
-        await _async_send(cast("SmsGatewayConfigEntry", self._entry), message, title, None, None)
+        entry = cast("SmsGatewayConfigEntry", self._entry)
+        await _async_send(entry, message, title, None, None, takes_targets=False)

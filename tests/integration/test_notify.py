@@ -86,7 +86,7 @@ async def test_legacy_service_falls_back_to_default_recipients(
 @pytest.mark.parametrize(
     ("data", "key"),
     [
-        ({"message": "Nobody to send to"}, "no_default_recipients"),
+        ({"message": "Nobody to send to"}, "no_recipients"),
         (
             {"message": "Hi", "target": [NUMBER], "data": {"encoding": "klingon"}},
             "invalid_notify_data",
