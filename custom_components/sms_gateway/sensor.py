@@ -50,6 +50,19 @@ def signal_dbm(info: PortInfo) -> int | None:
     return -113 + 2 * info.signal
 
 
+BAR_THRESHOLDS = (2, 10, 15, 20)
+"""CSQ from which a phone shows one more bar: 0-1 none, 2-9 marginal, 10-14 fair, 15-19 good,
+20-31 excellent (the usual reading of AT+CSQ)."""
+SIGNAL_BARS = [str(bars) for bars in range(len(BAR_THRESHOLDS) + 1)]
+
+
+def signal_bars(info: PortInfo) -> str | None:
+    """Grade the signal in the 0-4 bars of a phone; unknown when the modem does not know."""
+    if info.signal is None or not 0 <= info.signal <= 31:  # noqa: PLR2004
+        return None
+    return str(sum(info.signal >= threshold for threshold in BAR_THRESHOLDS))
+
+
 def _option(value: RegState | NetworkType | CallState | None) -> str | None:
     return None if value is None else value.name.lower()
 
@@ -95,6 +108,13 @@ PORT_SENSORS: tuple[PortSensorDescription, ...] = (
         native_unit_of_measurement=SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=signal_dbm,
+    ),
+    PortSensorDescription(
+        key="signal_bars",
+        translation_key="signal_bars",
+        device_class=SensorDeviceClass.ENUM,
+        options=SIGNAL_BARS,
+        value_fn=signal_bars,
     ),
     PortSensorDescription(
         key="registration",

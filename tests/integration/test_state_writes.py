@@ -131,13 +131,23 @@ async def test_one_signal_change_writes_only_the_signal_sensor(
     dinstar_simulator: RunningDinstar,
     writes: Writes,
 ) -> None:
-    await sim_post(dinstar_simulator, "ports/3", {"signal": 5})
+    await sim_post(dinstar_simulator, "ports/3", {"signal": 6})
+    await refresh_ports(hass, init_integration)
+    writes.clear()
+    await sim_post(dinstar_simulator, "ports/3", {"signal": 5})  # one bar still
 
     await refresh_ports(hass, init_integration)
 
     assert writes.changed == Counter({"sensor.port_3_signal_strength": 1})
     assert writes.reported == Counter()
     assert hass.states.get("sensor.port_3_signal_strength").state == "-103"  # type: ignore[union-attr]
+
+    await sim_post(dinstar_simulator, "ports/3", {"signal": 25})  # now four bars
+    await refresh_ports(hass, init_integration)
+
+    assert writes.changed == Counter(
+        {"sensor.port_3_signal_strength": 2, "sensor.port_3_signal_bars": 1}
+    )
 
 
 @pytest.mark.parametrize(
