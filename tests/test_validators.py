@@ -36,6 +36,7 @@ ALL_STRING_FILES = [COMPONENT / "strings.json", *TRANSLATION_FILES]
 # Which modules show the config flow's steps and which the options flow's.
 CONFIG_FLOW_MODULES = ("config_flow.py", "cloud_flow.py")
 OPTIONS_FLOW_MODULES = ("options_flow.py", "cloud_options_flow.py")
+REPAIRS_MODULE = "repairs.py"
 
 
 def _load_json(path: Path) -> dict[str, Any]:
@@ -553,9 +554,20 @@ def placeholder_problems(strings: dict[str, Any], code: CodePlaceholders) -> lis
     for key, exception in strings.get("exceptions", {}).items():
         needed = _needed(exception.get("message", ""))
         problems += _check_against(key, needed, code.raised, f"exceptions.{key}")
+    # A fix flow's texts get the issue's placeholders (ConfirmRepairFlow) or its own form's.
+    repair_forms = code.forms.get(REPAIRS_MODULE, [])
     for key, issue in strings.get("issues", {}).items():
-        needed = {name for _, text in _leaves(issue) for name in _needed(text)}
+        shown = {part: text for part, text in issue.items() if part != "fix_flow"}
+        needed = {name for _, text in _leaves(shown) for name in _needed(text)}
         problems += _check_against(key, needed, code.issues, f"issues.{key}")
+        for step, texts in issue.get("fix_flow", {}).get("step", {}).items():
+            needed = {name for _, text in _leaves(texts) for name in _needed(text)}
+            issue_calls = [call for call in code.issues if call.matches(key)]
+            step_calls = [call for call in repair_forms if call.matches(step)]
+            where = f"issues.{key}.fix_flow.step.{step}"
+            passed = {name for call in (*issue_calls, *step_calls) for name in call.keys or ()}
+            if needed - passed and not any(call.keys is None for call in step_calls):
+                problems.append(f"{where}: {sorted(needed - passed)} never passed")
     return problems
 
 
@@ -569,6 +581,18 @@ def test_every_placeholder_a_string_uses_is_passed_by_the_code() -> None:
     """A placeholder nobody passes shows up to the user as {name}."""
     strings = _load_json(COMPONENT / "strings.json")
     assert placeholder_problems(strings, code_placeholders(COMPONENT)) == []
+
+
+def test_a_fix_flow_placeholder_nobody_passes_is_found() -> None:
+    strings = _load_json(COMPONENT / "strings.json")
+    step = strings["issues"]["push_not_configured"]["fix_flow"]["step"]["confirm"]
+    step["description"] += " {nobody_passes_this}"
+
+    problems = placeholder_problems(strings, code_placeholders(COMPONENT))
+
+    assert problems == [
+        "issues.push_not_configured.fix_flow.step.confirm: ['nobody_passes_this'] never passed"
+    ]
 
 
 def test_url_placeholders_are_passed_as_values() -> None:
