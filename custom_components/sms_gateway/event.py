@@ -6,12 +6,10 @@ from typing import Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import DinstarConfigEntry, DinstarPortsCoordinator
 from .entity import DinstarPortEntity
-from .inbox import incoming_sms_signal
 
 PARALLEL_UPDATES = 0
 
@@ -47,15 +45,15 @@ class DinstarIncomingSmsEvent(DinstarPortEntity[DinstarPortsCoordinator], EventE
         description: EventEntityDescription,
         port: int,
     ) -> None:
-        """Listen on the port's own signal."""
+        """Listen to the inbox for the port's SMS."""
         super().__init__(entry, coordinator, description, port)
-        self._signal = incoming_sms_signal(entry.entry_id, port)
+        self._inbox = entry.runtime_data.inbox
         self._was_available = coordinator.last_update_success
 
     async def async_added_to_hass(self) -> None:
         """Subscribe to the inbox."""
         await super().async_added_to_hass()
-        self.async_on_remove(async_dispatcher_connect(self.hass, self._signal, self._handle_sms))
+        self.async_on_remove(self._inbox.async_listen_port(self.port, self._handle_sms))
 
     @callback
     def _handle_sms(self, data: dict[str, Any]) -> None:

@@ -10,15 +10,15 @@ so what one of them announced the other stays silent about.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 import logging
+from operator import attrgetter
 from typing import Any, Final, Literal
 
 from homeassistant.const import CONF_WEBHOOK_ID
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
@@ -43,11 +43,11 @@ ISSUE_PUSH_NOT_CONFIGURED: Final = "push_not_configured"
 
 type MessageSource = Literal["push", "poll"]
 """How a message reached us (for the debug log)."""
+type PortListener = Callable[[dict[str, Any]], None]
+"""Told the event data of each SMS announced on its port."""
 
 
-def incoming_sms_signal(entry_id: str, port: int) -> str:
-    """Dispatcher signal that tells one port's event entity about a new SMS."""
-    return f"{DOMAIN}_{entry_id}_incoming_sms_{port}"
+_by_id: Final = attrgetter("incoming_sms_id")
 
 
 def push_issue_id(entry_id: str) -> str:
@@ -108,6 +108,7 @@ class DinstarInbox:
         self._catch_up_requested = False
         self._unreachable = False
         self._port_devices: dict[int, str] = {}
+        self._port_listeners: dict[int, PortListener] = {}
         self.last_push: datetime | None = None
         """When this entry last received a push since set-up (None: never)."""
 
@@ -177,7 +178,7 @@ class DinstarInbox:
         """
         fresh: list[IncomingSms] = []
         unsure = False
-        for sms in sorted(messages, key=lambda sms: sms.incoming_sms_id):
+        for sms in sorted(messages, key=_by_id):
             verdict = self._memory.on_push(sms)
             if verdict is PushVerdict.NEW:
                 fresh.append(sms)
@@ -198,6 +199,22 @@ class DinstarInbox:
         self._entry.async_create_background_task(
             self._hass, self.catch_up(), name=f"{DOMAIN} inbox check"
         )
+
+    @callback
+    def async_listen_port(self, port: int, listener: PortListener) -> CALLBACK_TYPE:
+        """Tell listener (the port's event entity) of each SMS announced on the port.
+
+        A direct call, not a dispatcher signal: it runs for every SMS, and each port has one
+        listener. Returns what stops it.
+        """
+        self._port_listeners[port] = listener
+
+        @callback
+        def stop() -> None:
+            if self._port_listeners.get(port) is listener:
+                del self._port_listeners[port]
+
+        return stop
 
     @callback
     def note_push(self) -> None:
@@ -222,9 +239,8 @@ class DinstarInbox:
                 )
             data = self._event_data(sms)
             self._hass.bus.async_fire(EVENT_SMS_RECEIVED, data)
-            async_dispatcher_send(
-                self._hass, incoming_sms_signal(self._entry.entry_id, sms.port), data
-            )
+            if (listener := self._port_listeners.get(sms.port)) is not None:
+                listener(data)
 
     def _event_data(self, sms: IncomingSms) -> dict[str, Any]:
         """Build the documented event keys; the optional ones only when known."""
@@ -243,14 +259,15 @@ class DinstarInbox:
             "port": sms.port,
             "message_id": sms.incoming_sms_id,
         }
+        if sms.imsi:
+            data["imsi"] = sms.imsi
+        if sms.smsc:
+            data["smsc"] = sms.smsc
         info = (self._entry.runtime_data.ports.data or {}).get(sms.port)
-        known = {
-            "imsi": sms.imsi,
-            "smsc": sms.smsc,
-            "receiver": info.number.strip() if info is not None and info.number else None,
-            "device_id": self._port_device_id(sms.port),
-        }
-        data.update({key: value for key, value in known.items() if value})
+        if info is not None and info.number and (receiver := info.number.strip()):
+            data["receiver"] = receiver
+        if device_id := self._port_device_id(sms.port):
+            data["device_id"] = device_id
         return data
 
     def _port_device_id(self, port: int) -> str | None:

@@ -4,7 +4,7 @@ from datetime import datetime
 import json
 from typing import Any
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.sms_gateway.providers.dinstar_models import (
@@ -24,7 +24,10 @@ from custom_components.sms_gateway.providers.dinstar_push import (
     PushKind,
     parse_push,
 )
-from custom_components.sms_gateway.providers.errors import InvalidPushError
+from custom_components.sms_gateway.providers.errors import (
+    InvalidPushError,
+    InvalidResponseError,
+)
 
 SN = "xxxx-xxxx-xxxx-xxxx"
 
@@ -484,3 +487,85 @@ def test_arbitrary_json_raises_only_invalid_push(value: Any, trailing_commas: bo
     expected_count = 1 if push.kind in {PushKind.DEVICE, PushKind.EXCEPTION_INFO} else len(carried)
     assert len(push.events) == expected_count
     assert _check_refusal(body.encode()) == push
+
+
+_WIRE_STRINGS = st.one_of(
+    st.sampled_from(
+        [
+            *("", " ", "<NULL>", " <NULL> ", "7", " 12 ", "+40 712", "\u0661\u0662"),
+            *("2016-07-12 15:46:18", " 2016-07-12 15:46:18 ", "2016-07-1215:46:18"),
+            "2016-02-30 10:00:00",
+        ]
+    ),
+    st.text(max_size=12),
+)
+_SMS_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-2, max_value=40),
+    st.sampled_from([2**53, 2**53 + 1, -(2**53) - 1, 10**30]),
+    st.floats(allow_nan=False, allow_infinity=False),
+    _WIRE_STRINGS,
+)
+
+
+_SMS_ITEMS = st.fixed_dictionaries(
+    {
+        "incoming_sms_id": st.one_of(st.integers(min_value=1, max_value=10**6), _SMS_VALUES),
+        "port": st.one_of(st.integers(min_value=0, max_value=31), _SMS_VALUES),
+    },
+    optional=dict.fromkeys(
+        ("number", "smsc", "timestamp", "text", "imsi"),
+        st.one_of(_WIRE_STRINGS, _WIRE_STRINGS, st.none(), _SMS_VALUES),
+    ),
+)
+
+
+_USUAL_SMS: dict[str, Any] = {
+    "incoming_sms_id": 7,
+    "port": 3,
+    "number": "+40712345678",
+    "smsc": "+40770000053",
+    "timestamp": "2026-07-12 15:46:18",
+    "text": "Hello",
+    "imsi": "226100000000001",
+}
+
+
+@pytest.mark.parametrize("key", ["number", "smsc", "timestamp", "text", "imsi"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        *(None, "", " ", "<NULL>", " <NULL> ", " 12 ", "x", 12, 1.5, True, [], {}),
+        *(" 2016-07-12 15:46:18 ", "2016-02-30 10:00:00", "2016-07-1215:46:18", "2016-07-12T15:46"),
+    ],
+)
+def test_usual_sms_push_with_odd_text_fields(key: str, value: Any) -> None:
+    _check_read_as_by_the_inbox({**_USUAL_SMS, key: value})
+    _check_read_as_by_the_inbox({k: v for k, v in _USUAL_SMS.items() if k != key})
+
+
+@pytest.mark.parametrize("key", ["incoming_sms_id", "port"])
+@pytest.mark.parametrize(
+    "value", [0, 1, -1, 31, 32, 2**53, 2**53 + 1, -(2**53) - 1, 10**30, True, 3.0, 3.5, "3", None]
+)
+def test_usual_sms_push_with_odd_numbers(key: str, value: Any) -> None:
+    _check_read_as_by_the_inbox({**_USUAL_SMS, key: value})
+
+
+@settings(max_examples=400)
+@given(item=_SMS_ITEMS)
+def test_sms_push_reads_each_message_as_the_inbox_reader_does(item: dict[str, Any]) -> None:
+    _check_read_as_by_the_inbox(item)
+
+
+def _check_read_as_by_the_inbox(item: dict[str, Any]) -> None:
+    """Pushed SMS are read on a quicker path: it must give what IncomingSms.from_wire gives."""
+    body = json.dumps({"sn": SN, "sms": [item]})
+    try:
+        expected = IncomingSms.from_wire(item)
+    except InvalidResponseError:
+        with pytest.raises(InvalidPushError):
+            parse_push(body)
+        return
+    assert parse_push(body).events == (expected,)

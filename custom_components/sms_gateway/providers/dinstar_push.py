@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
+from .dinstar_checks import MAX_PORT
 from .dinstar_models import (
+    NULL_SENTINEL,
     CallRecord,
     DeliveryStatus,
     DeviceStatus,
@@ -19,6 +21,7 @@ from .dinstar_models import (
     RegisterChange,
     SmsResult,
     UssdReply,
+    parse_time,
 )
 from .errors import InvalidPushError, InvalidResponseError
 from .lenient_json import NotJsonError, loads_lenient
@@ -48,8 +51,56 @@ type PushEvent = (
     | ExceptionInfo
 )
 
+
+_LARGEST_ID: Final = 2**53
+"""As IncomingSms.from_wire reads ids: the largest integer a JSON number carries exactly."""
+_ABSENT: Final = frozenset({"", NULL_SENTINEL})
+
+
+def _read_incoming_sms(item: Mapping[str, Any]) -> IncomingSms:
+    """Read an SMS as IncomingSms.from_wire does, the usual shape without its general readers.
+
+    Pushes come by the thousand and this is most of their cost: an id and a port that are plain
+    JSON integers in range, and strings or nulls elsewhere, are read here to the same result;
+    anything else (numbers as text, numbers where text goes, out of range) goes to from_wire,
+    which reads or refuses it.
+    """
+    message_id, port = item.get("incoming_sms_id"), item.get("port")
+    number, smsc, imsi = item.get("number"), item.get("smsc"), item.get("imsi")
+    timestamp, text = item.get("timestamp"), item.get("text")
+    if not (
+        type(message_id) is int
+        and -_LARGEST_ID <= message_id <= _LARGEST_ID
+        and type(port) is int
+        and 0 <= port <= MAX_PORT
+        and (number is None or type(number) is str)
+        and (smsc is None or type(smsc) is str)
+        and (imsi is None or type(imsi) is str)
+        and (timestamp is None or type(timestamp) is str)
+        and (text is None or type(text) is str)
+    ):
+        return IncomingSms.from_wire(item)
+    moment = timestamp and timestamp.strip()
+    return IncomingSms(
+        incoming_sms_id=message_id,
+        port=port,
+        sender=_identifier(number),
+        smsc=_identifier(smsc),
+        timestamp=parse_time(moment) if moment and moment != NULL_SENTINEL else None,
+        text=text if text and text != NULL_SENTINEL else "",
+        imsi=_identifier(imsi),
+    )
+
+
+def _identifier(value: str | None) -> str | None:
+    """Strip an identifier; a blank one or the firmware's <NULL> is none."""
+    if value is None or (value := value.strip()) in _ABSENT:
+        return None
+    return value
+
+
 _READERS: Final[Mapping[PushKind, Callable[[Mapping[str, Any]], PushEvent]]] = {
-    PushKind.SMS: IncomingSms.from_wire,
+    PushKind.SMS: _read_incoming_sms,
     PushKind.SMS_RESULT: SmsResult.from_wire,
     PushKind.SMS_DELIVER_STATUS: DeliveryStatus.from_wire,
     PushKind.USSD: UssdReply.from_wire,
