@@ -316,7 +316,12 @@ SMSLINK, PLASGATE = PROVIDER_SMSLINK, PROVIDER_PLASGATE
         (SMSLINK, {CONF_CONNECTION_ID: "other"}, {}, {"base": "smslink_invalid_auth"}),
         (SMSLINK, {CONF_PASSWORD: ""}, {}, {"base": "smslink_invalid_auth"}),
         (SMSLINK, {CONF_SENDER: "bad;sender"}, {}, {CONF_SENDER: "smslink_invalid_sender"}),
-        (SMSLINK, {CONF_SENDER: "a sender far too long"}, {}, {CONF_SENDER: "smslink_invalid_sender"}),
+        (
+            SMSLINK,
+            {CONF_SENDER: "a sender far too long"},
+            {},
+            {CONF_SENDER: "smslink_invalid_sender"},
+        ),
         (
             SMSLINK,
             {SECTION_SERVICE: {CONF_URL: "ftp://smslink.example"}},
@@ -336,7 +341,12 @@ SMSLINK, PLASGATE = PROVIDER_SMSLINK, PROVIDER_PLASGATE
         (PLASGATE, {CONF_PRIVATE_KEY: "wrong"}, {}, {"base": "plasgate_invalid_auth"}),
         (PLASGATE, {CONF_SECRET: "wrong"}, {}, {"base": "plasgate_invalid_auth"}),
         (PLASGATE, {CONF_SECRET: ""}, {}, {"base": "plasgate_invalid_auth"}),
-        (PLASGATE, {CONF_SECRET: "x"}, {"auth_error_status": 403}, {"base": "plasgate_invalid_auth"}),
+        (
+            PLASGATE,
+            {CONF_SECRET: "x"},
+            {"auth_error_status": 403},
+            {"base": "plasgate_invalid_auth"},
+        ),
         (PLASGATE, {CONF_SENDER: "Sender of 12"}, {}, {CONF_SENDER: "plasgate_invalid_sender"}),
         (
             PLASGATE,
