@@ -2,20 +2,22 @@
 
 The provider answers a send with its own message id (or, for a Plasgate batch, a batch id); the
 delivery reports that arrive later by callback carry that id, which ties them back to the number.
+Only reports for this entry's own sends are read, also after a restart (cloud_send_store.py).
 As with a gateway, nothing is sent twice: a send that may have reached the service is reported
 as uncertain, never repeated.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Coroutine, Hashable, Sequence
+from collections import Counter
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
+from .cloud_send_store import CloudSendStore
 from .const import DOMAIN, EVENT_DELIVERY_REPORT, LOGGER
 from .entity import account_device_id
 from .providers.errors import (
@@ -31,7 +33,6 @@ from .sending import (
     check_message,
     check_recipients,
     partial_send_error,
-    remember,
     uncertain_send_error,
 )
 from .waiting import Waiters
@@ -90,9 +91,15 @@ class Submitter(Protocol):
         """Return the number as the provider takes it, or raise InvalidInputError."""
 
     async def submit(
-        self, numbers: list[str], text: str, *, sender: str | None, delivery_report: bool
+        self,
+        numbers: list[str],
+        text: str,
+        *,
+        sender: str | None,
+        delivery_report: bool,
+        accepted: Callable[[list[CloudSms]], None],
     ) -> Submission:
-        """Send once; raise only when nothing at all was sent."""
+        """Send once, telling `accepted` what each answer took; raise only if nothing was sent."""
 
 
 class CloudSendTracker:
@@ -112,10 +119,12 @@ class CloudSendTracker:
         self._entry = entry
         self._provider = provider
         self.submitter = submitter
-        self._by_id: OrderedDict[str, CloudSms] = OrderedDict()
-        self._batches: OrderedDict[str, None] = OrderedDict()
-        self._reported: OrderedDict[Hashable, None] = OrderedDict()
+        self._sent = CloudSendStore(hass, entry.entry_id)
         self._waiters = Waiters()
+
+    async def async_load(self) -> None:
+        """Read the sends made before a restart: their reports may still come."""
+        await self._sent.async_load()
 
     async def async_send(
         self,
@@ -131,7 +140,11 @@ class CloudSendTracker:
         numbers = check_recipients(recipients, self.submitter.normalise)
         try:
             outcome = await self.submitter.submit(
-                numbers, text, sender=sender, delivery_report=delivery_report
+                numbers,
+                text,
+                sender=sender,
+                delivery_report=delivery_report,
+                accepted=self._remember,
             )
         except AuthError:
             self._entry.async_start_reauth(self._hass)
@@ -140,10 +153,6 @@ class CloudSendTracker:
             raise uncertain_send_error(len(numbers), self._provider, err) from err
         for sms in outcome.recipients:
             sms.segments = plan.segments
-            if sms.message_id is not None and sms.status == STATUS_QUEUED:
-                remember(self._by_id, sms.message_id, sms)
-            if sms.batch_id is not None:
-                remember(self._batches, sms.batch_id, None)
         if self._after_send is not None:
             self._entry.async_create_background_task(
                 self._hass, self._after_send(), f"{DOMAIN} after a send {self._entry.entry_id}"
@@ -153,22 +162,45 @@ class CloudSendTracker:
             raise _partial_send_error(statuses, outcome)
         return outcome.recipients
 
+    def _remember(self, accepted: list[CloudSms]) -> None:
+        """Keep the ids the service gave, at once: its callbacks may come before the send ends."""
+        batches: Counter[str] = Counter()
+        for sms in accepted:
+            if sms.message_id is not None and sms.status == STATUS_QUEUED:
+                self._sent.add_message(sms.message_id, sms.number)
+            if sms.batch_id is not None:
+                batches[sms.batch_id] += 1
+        for batch_id, size in batches.items():
+            self._sent.add_batch(batch_id, size)
+
     # --- callbacks ------------------------------------------------------------------------------
 
     @callback
-    def handle_delivery(self, message_id: str, status: str | None, raw_status: str) -> None:
-        """Take a delivery report; each SMS fires one event per status, however often told."""
-        tracked = self._by_id.get(message_id)
+    def handle_delivery(self, message_id: str, status: str | None, raw_status: str) -> bool:
+        """Take a delivery report; False (and nothing done) if this entry did not send it.
+
+        Each SMS fires one event per status, however often told, across restarts too.
+        """
+        sent = self._sent.message(message_id)
+        if sent is None:
+            return False
         if status is None:
             LOGGER.debug("A delivery report with status %s changes nothing", raw_status)
-            return
-        if tracked is not None and _RANK[status] > _RANK[tracked.status]:
-            tracked.status = status
+            return True
+        if status in sent.announced:
+            return True
+        sent.announced.append(status)
+        if _RANK[status] > _RANK[sent.status]:
+            sent.status = status
             self._waiters.wake()
-        if (message_id, status) in self._reported:
-            return
-        remember(self._reported, (message_id, status), None)
-        self._fire(message_id, tracked.number if tracked else None, status, raw_status)
+        self._sent.changed()
+        self._fire(message_id, sent.number, status, raw_status)
+        return True
+
+    @callback
+    def handle_batch_success(self, batch_id: str, message_id: str) -> None:
+        """Learn the id of a batch message: its delivery reports name it, not the batch."""
+        self._sent.name_batch_message(batch_id, message_id)
 
     @callback
     def handle_batch_failure(self, batch_id: str, reason: str | None) -> None:
@@ -177,7 +209,7 @@ class CloudSendTracker:
 
     def knows_batch(self, batch_id: str) -> bool:
         """Whether this entry sent that batch (callbacks for others are refused)."""
-        return batch_id in self._batches
+        return self._sent.batch(batch_id) is not None
 
     def _fire(
         self,
@@ -206,14 +238,23 @@ class CloudSendTracker:
     async def wait_for(self, sent: Sequence[CloudSms], timeout: float) -> list[CloudSms]:  # noqa: ASYNC109
         """Wait (at most MAX_WAIT) until each SMS is delivered or failed; reports come by push."""
         wanted = list(sent)
-        if not await self._waiters.until(lambda: all(sms.final for sms in wanted), timeout):
+
+        def told() -> bool:
+            for sms in wanted:
+                known = self._sent.message(sms.message_id) if sms.message_id else None
+                if known is not None:
+                    sms.status = known.status
+            return all(sms.final for sms in wanted)
+
+        if not await self._waiters.until(told, timeout):
             LOGGER.debug("Stopped waiting for delivery reports after %.0f s", timeout)
+        told()
         return wanted
 
-    @callback
-    def async_shutdown(self) -> None:
-        """Release every waiting caller; the entry is going away."""
+    async def async_shutdown(self) -> None:
+        """Release every waiting caller and write the sends down; the entry is going away."""
         self._waiters.close()
+        await self._sent.async_flush()
 
 
 def _partial_send_error(statuses: list[str], outcome: Submission) -> HomeAssistantError:

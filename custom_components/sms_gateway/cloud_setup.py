@@ -58,6 +58,7 @@ async def async_setup_cloud(
         submitter,
         after_send=None if balance is None else balance.async_request_refresh,
     )
+    await sends.async_load()
     entry.runtime_data = CloudRuntimeData(provider=provider, sends=sends, balance=balance)
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **account_device_info(entry)

@@ -1,7 +1,9 @@
 """How each cloud provider is asked to send: SMSLink in one request, Plasgate in batches.
 
 One recipient goes through the single-send call, whose answer carries the message id that the
-delivery report will name. Many recipients go in as few requests as the provider allows.
+delivery report will name. Many recipients go in as few requests as the provider allows. What the
+service accepted is told (`accepted`) as soon as it answers: its callbacks may come before the
+last request of a send is answered.
 """
 
 from __future__ import annotations
@@ -42,16 +44,20 @@ class SmsLinkSubmitter:
         *,
         sender: str | None,
         delivery_report: bool,  # noqa: ARG002 - SMSLink reports to the account's URL, always
+        accepted: Callable[[list[CloudSms]], None],
     ) -> Submission:
         """Send once; a package answers for each recipient."""
         if len(numbers) == 1:
             sent = await self.client.send(numbers[0], text, sender=sender, test=self.test_mode)
             message_id = str(sent.message_id) if sent.message_id else None
-            return Submission([CloudSms(sent.to, message_id=message_id)])
-        receipt = await self.client.send_bulk(numbers, text, sender=sender, test=self.test_mode)
-        return Submission(
-            [_bulk_sms(result.to, result.status, result.message_id) for result in receipt.results]
-        )
+            recipients = [CloudSms(sent.to, message_id=message_id)]
+        else:
+            receipt = await self.client.send_bulk(numbers, text, sender=sender, test=self.test_mode)
+            recipients = [
+                _bulk_sms(result.to, result.status, result.message_id) for result in receipt.results
+            ]
+        accepted(recipients)
+        return Submission(recipients)
 
 
 def _bulk_sms(number: str, status: BulkStatus | None, message_id: int | None) -> CloudSms:
@@ -75,7 +81,13 @@ class PlasgateSubmitter:
         return self.client.number(number)
 
     async def submit(
-        self, numbers: list[str], text: str, *, sender: str | None, delivery_report: bool
+        self,
+        numbers: list[str],
+        text: str,
+        *,
+        sender: str | None,
+        delivery_report: bool,
+        accepted: Callable[[list[CloudSms]], None],
     ) -> Submission:
         """Send once; batches already accepted stay accepted when a later one fails."""
         url = self._callback_url()
@@ -83,7 +95,9 @@ class PlasgateSubmitter:
         dlr = DlrOptions(url, level=3) if delivery_report and url else None
         if len(numbers) == 1:
             receipt = await self.client.send(numbers[0], text, sender=sender, dlr=dlr)
-            return Submission([CloudSms(numbers[0], message_id=receipt.queue_id)])
+            single = [CloudSms(numbers[0], message_id=receipt.queue_id)]
+            accepted(single)
+            return Submission(single)
         recipients: list[CloudSms] = []
         chunks = [
             numbers[start : start + MAX_RECIPIENTS_PER_BATCH]
@@ -106,7 +120,9 @@ class PlasgateSubmitter:
                 ]
                 return Submission(recipients, err)
             batch_id = receipts[0].queue_id if receipts else None
-            recipients += [CloudSms(number, batch_id=batch_id) for number in chunk]
+            batch = [CloudSms(number, batch_id=batch_id) for number in chunk]
+            accepted(batch)
+            recipients += batch
         return Submission(recipients)
 
 

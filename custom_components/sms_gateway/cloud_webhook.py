@@ -5,6 +5,10 @@ Home Assistant Cloud webhook. Its random id is the only thing that guards it, so
 secret, and what comes in is hostile until parsed: a body over CLOUD_BODY_LIMIT is answered 413
 unread, one that does not parse 400, each logged without its content and once per burst. SMSLink
 may text a 2-Way answer back to the sender, so every answer to it has an empty body.
+
+A delivery report is read only for a message this entry sent (cloud_send_store.py). Any other is
+answered as if taken, so that the service does not call again for it, and fires nothing: SMSLink
+reports every send of the account to its one URL, and Jasmin repeats a report not acknowledged.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ _PLASGATE_STATUS: Final = {
     DeliveryState.REJECTED: STATUS_FAILED,
 }
 _KEEP_SEEN: Final = 1024
+_NOT_OUR_SEND: Final = "it names a message this account did not send (answered as taken, no event)"
 
 CLOUD_BODY_LIMIT: Final = 64 * 1024
 """The largest callback read, in bytes. A callback carries one report or one SMS: a few hundred
@@ -95,6 +100,7 @@ class SmsLinkCallbacks:
         self._seen: OrderedDict[tuple[str, str, str, str], None] = OrderedDict()
         self._refusals = RefusalLog("an SMSLink callback")
         self._strangers = RefusalLog("an SMSLink report for another connection")
+        self._unsent = RefusalLog("an SMSLink report")
 
     async def handle(
         self, hass: HomeAssistant, _webhook_id: str, request: web.Request
@@ -110,9 +116,11 @@ class SmsLinkCallbacks:
                 self._strangers.refused("it names another connection ID")
                 return web.Response(status=HTTPStatus.BAD_REQUEST)
             status = STATUS_DELIVERED if event.delivered else STATUS_FAILED
-            self._entry.runtime_data.sends.handle_delivery(
+            if not self._entry.runtime_data.sends.handle_delivery(
                 str(event.message_id), status, event.raw_status
-            )
+            ):
+                # Acknowledged all the same: the account's URL also hears its other senders.
+                self._unsent.refused(_NOT_OUR_SEND)
         else:
             self._on_incoming(hass, event)
         return web.Response(status=HTTPStatus.OK)
@@ -144,6 +152,7 @@ class PlasgateCallbacks:
         """Match reports to sends through the entry's tracker."""
         self._entry = entry
         self._refusals = RefusalLog("a Plasgate callback")
+        self._unsent = RefusalLog("a Plasgate report")
 
     async def handle(
         self, _hass: HomeAssistant, _webhook_id: str, request: web.Request
@@ -157,9 +166,11 @@ class PlasgateCallbacks:
             report = parse_delivery_report(_strings(fields))
         except (InvalidPushError, UnreadableBodyError) as err:
             return _refused(self._refusals, err)
-        self._entry.runtime_data.sends.handle_delivery(
+        if not self._entry.runtime_data.sends.handle_delivery(
             report.message_id, _PLASGATE_STATUS.get(report.state), report.status
-        )
+        ):
+            # Acknowledged all the same: Jasmin retries anything else, and a retry changes nothing.
+            self._unsent.refused(_NOT_OUR_SEND)
         return web.Response(status=HTTPStatus.OK, text=DLR_ACK)
 
     def _on_batch(self, fields: Mapping[str, str]) -> None:
@@ -169,6 +180,8 @@ class PlasgateCallbacks:
             raise InvalidPushError("A batch callback for a batch this entry did not send")
         if not callback.success:
             sends.handle_batch_failure(callback.batch_id, callback.reason)
+        elif callback.message_id:
+            sends.handle_batch_success(callback.batch_id, callback.message_id)
 
 
 def _strings(fields: Mapping[str, Any]) -> dict[str, str]:

@@ -186,14 +186,18 @@ def check_ports(ports: Collection[int] | None, known: Collection[int]) -> list[i
     return list(dict.fromkeys(ports))
 
 
-def _id_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    """Where the next free user_id is kept, so ids stay unique across restarts."""
+def send_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Where an entry keeps what it must know of its sends across restarts.
+
+    A gateway keeps its next free user_id (ids stay unique); an account the ids of its sends
+    (cloud_send_store.py), so that only reports for them are read.
+    """
     return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.sends")
 
 
 async def async_remove_send_store(hass: HomeAssistant, entry_id: str) -> None:
-    """Forget the user_id mark of a removed entry."""
-    await _id_store(hass, entry_id).async_remove()
+    """Forget what a removed entry kept of its sends."""
+    await send_store(hass, entry_id).async_remove()
 
 
 def _first_free_user_id() -> int:
@@ -211,7 +215,7 @@ class SendTracker:
         self._hass = hass
         self._entry = entry
         self._client = client
-        self._store = _id_store(hass, entry.entry_id)
+        self._store = send_store(hass, entry.entry_id)
         self._id_lock = asyncio.Lock()
         self._next_user_id: int | None = None
         self._tracked: OrderedDict[int, TrackedSms] = OrderedDict()

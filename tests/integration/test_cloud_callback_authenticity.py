@@ -57,6 +57,7 @@ async def test_reports_naming_our_connection_are_taken(
 async def test_reports_naming_another_connection_are_refused_and_logged_once(
     hass: HomeAssistant,
     smslink_account: MockConfigEntry,
+    smslink_simulator: RunningSmsLink,
     web_client: WebClient,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -79,11 +80,14 @@ async def test_reports_naming_another_connection_are_refused_and_logged_once(
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("custom_components")]
     assert not [message for message in ours if FOREIGN in message]
 
-    # The same report naming ours is taken: only the connection made the difference.
-    response = await web_client.get(PATH, params=report("32", connection_id="demo"))
+    # The same report naming ours, for a message it sent, is taken: the connection made the
+    # difference (the simulator's own report is held back, so that this one is the first).
+    smslink_simulator.sim.faults["dlr_delay_s"] = 3600
+    [sent] = await send_sms(hass, smslink_account, [SMSLINK_DEFAULT_RECIPIENT])
+    response = await web_client.get(PATH, params=report(sent["message_id"], connection_id="demo"))
     assert response.status == 200
     await hass.async_block_till_done()
-    assert [event.data["message_id"] for event in events] == ["32"]
+    assert [event.data["message_id"] for event in events] == [sent["message_id"]]
 
 
 async def test_a_relayed_report_for_another_connection_is_refused(

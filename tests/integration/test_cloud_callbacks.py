@@ -171,21 +171,22 @@ async def test_a_refused_batch_after_an_accepted_one_is_not_sent(
 async def test_a_report_heard_twice_fires_once(
     hass: HomeAssistant, plasgate_account: MockConfigEntry, web_client: WebClient
 ) -> None:
+    [sent] = await send_sms(hass, plasgate_account, ["85512345678"], delivery_report=False)
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
-    report = {"id": "msg-1", "message_status": "DELIVRD", "level": "2"}
+    report = {"id": sent["message_id"], "message_status": "DELIVRD", "level": "2"}
 
     for _ in range(2):
         response = await web_client.post(f"/api/webhook/{PLASGATE_WEBHOOK_ID}", data=report)
         assert response.status == 200
         assert await response.text() == "ACK/Jasmin"
-    pending = {"id": "msg-2", "message_status": "SOMETHING_NEW", "level": "2"}
+    pending = {"id": sent["message_id"], "message_status": "SOMETHING_NEW", "level": "2"}
     response = await web_client.get(f"/api/webhook/{PLASGATE_WEBHOOK_ID}", params=pending)
     assert response.status == 200
 
     assert [(event.data["message_id"], event.data["status"]) for event in events] == [
-        ("msg-1", "delivered")
+        (sent["message_id"], "delivered")
     ]
-    assert events[0].data["recipient"] is None
+    assert events[0].data["recipient"] == sent["number"]
 
 
 async def test_wait_ends_at_the_timeout_without_a_report(

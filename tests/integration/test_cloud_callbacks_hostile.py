@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.sms_gateway.cloud_webhook import CLOUD_BODY_LIMIT
 from custom_components.sms_gateway.const import EVENT_DELIVERY_REPORT, EVENT_SMS_RECEIVED
+from tests.conftest import RunningSmsLink
 
 from .conftest import PLASGATE_WEBHOOK_ID, SMSLINK_WEBHOOK_ID
 from .hostile import (
@@ -37,6 +38,7 @@ from .hostile import (
     raw_requests,
     requests_from_fields,
 )
+from .test_cloud_send import send_sms
 
 LIMIT = CLOUD_BODY_LIMIT
 SMSLINK_PATH = f"/api/webhook/{SMSLINK_WEBHOOK_ID}"
@@ -323,11 +325,13 @@ async def test_smslink_a_5000_digit_json_number_is_refused(smslink_poster: Poste
 
 @pytest.mark.parametrize("level", ["²", "٣", "7" * 5000, "1²"])
 async def test_plasgate_an_odd_level_is_kept_out_of_the_report(
-    hass: HomeAssistant, plasgate_poster: Poster, level: str
+    hass: HomeAssistant, plasgate_poster: Poster, plasgate_account: MockConfigEntry, level: str
 ) -> None:
+    # A report is read only for the account's own send; the service is asked for none itself.
+    [sent] = await send_sms(hass, plasgate_account, ["85512345678"], delivery_report=False)
     request = HostileRequest(
         method="GET",
-        query=(("id", "msg-1"), ("message_status", "DELIVRD"), ("level", level)),
+        query=(("id", sent["message_id"]), ("message_status", "DELIVRD"), ("level", level)),
         garbage=False,
     )
 
@@ -379,10 +383,14 @@ def _relayed(body: bytes, content_type: str | None, query: str = "") -> MockRequ
 async def test_a_relayed_smslink_report_is_read(
     hass: HomeAssistant,
     smslink_account: MockConfigEntry,
+    smslink_simulator: RunningSmsLink,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    smslink_simulator.sim.faults["dlr_delay_s"] = 3600  # the relayed report is the first
+    [sent] = await send_sms(hass, smslink_account, ["0712345678"])
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
-    body = json.dumps({"message_id": "22", "status": "1", "timestamp": "1740878151"}).encode()
+    report = {"message_id": sent["message_id"], "status": "1", "timestamp": "1740878151"}
+    body = json.dumps(report).encode()
 
     response = await webhook.async_handle_webhook(
         hass, SMSLINK_WEBHOOK_ID, _relayed(body, "application/json; charset=utf-8")
@@ -390,25 +398,26 @@ async def test_a_relayed_smslink_report_is_read(
     await hass.async_block_till_done()
 
     assert response.status == 200
-    assert [event.data["message_id"] for event in events] == ["22"]
+    assert [event.data["message_id"] for event in events] == [sent["message_id"]]
     assert "Error processing webhook" not in caplog.text
 
 
 async def test_a_relayed_plasgate_report_is_read(
     hass: HomeAssistant, plasgate_account: MockConfigEntry, caplog: pytest.LogCaptureFixture
 ) -> None:
+    [sent] = await send_sms(hass, plasgate_account, ["85512345678"], delivery_report=False)
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
 
     response = await webhook.async_handle_webhook(
         hass,
         PLASGATE_WEBHOOK_ID,
-        _relayed(b"", None, "id=msg-9&message_status=DELIVRD&level=2"),
+        _relayed(b"", None, f"id={sent['message_id']}&message_status=DELIVRD&level=2"),
     )
     await hass.async_block_till_done()
 
     assert response.status == 200
     assert response.text == "ACK/Jasmin"
-    assert [event.data["message_id"] for event in events] == ["msg-9"]
+    assert [event.data["message_id"] for event in events] == [sent["message_id"]]
     assert "Error processing webhook" not in caplog.text
 
 

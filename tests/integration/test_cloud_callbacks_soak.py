@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.sms_gateway.cloud_webhook import CLOUD_BODY_LIMIT
 from custom_components.sms_gateway.const import EVENT_DELIVERY_REPORT, EVENT_SMS_RECEIVED
+from tests.conftest import RunningPlasgate, RunningSmsLink
 from tests.integration.conftest import PLASGATE_WEBHOOK_ID, SMSLINK_WEBHOOK_ID
 
 from .hostile import WebClient, assert_loaded
@@ -34,6 +35,7 @@ from .soak import (
     refused,
     soak,
 )
+from .test_cloud_send import send_sms, wait_until
 
 REAL = 300
 """Real callbacks of each kind; each is sent one to four times."""
@@ -158,18 +160,22 @@ async def _soak(
 async def test_10000_hostile_and_repeated_smslink_callbacks(
     hass: HomeAssistant,
     smslink_account: MockConfigEntry,
+    smslink_simulator: RunningSmsLink,
     web_client: WebClient,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """No 5xx, no error, each report and SMS fired once, no stall, one log line per burst."""
     caplog.set_level(logging.DEBUG, logger="custom_components.sms_gateway")
+    # Reports are read for the account's own sends: send first, the simulator's reports held.
+    smslink_simulator.sim.faults["dlr_delay_s"] = 3600
+    sent = await send_sms(hass, smslink_account, [f"0722{index:06d}" for index in range(REAL)])
     reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     received = async_capture_events(hass, EVENT_SMS_RECEIVED)
     real = [
         (
             "report",
             {
-                "message_id": str(9_000_000 + index),
+                "message_id": sent[index]["message_id"],
                 "status": "10"[index % 2],
                 "timestamp": "1740878151",
             },
@@ -212,17 +218,29 @@ async def test_10000_hostile_and_repeated_smslink_callbacks(
 async def test_10000_hostile_and_repeated_plasgate_callbacks(
     hass: HomeAssistant,
     plasgate_account: MockConfigEntry,
+    plasgate_simulator: RunningPlasgate,
     web_client: WebClient,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """No 5xx, no error, each report fired once and acknowledged, no stall, few log lines."""
     caplog.set_level(logging.DEBUG, logger="custom_components.sms_gateway")
+    # Reports are read for the account's own sends: send in batches, whose success callbacks
+    # name each message; the simulator's own reports are held.
+    sim = plasgate_simulator.sim
+    sim.switches["dlr_delay_s"] = 3600
+    await send_sms(hass, plasgate_account, [f"8551200{index:04d}" for index in range(REAL)])
+    await wait_until(
+        lambda: sum(
+            call["kind"] == "batch" and call["acknowledged"] for call in sim.callbacks.history
+        )
+        == REAL
+    )
     reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     real = [
         (
             "report",
             {
-                "id": f"soak-{index}",
+                "id": sim.api.messages[index].id,
                 "message_status": ["DELIVRD", "UNDELIV"][index % 2],
                 "level": "2",
             },
