@@ -7,15 +7,23 @@ and this flow shows the address.
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResult
 import voluptuous as vol
 
 from .webhook import push_url
+
+if TYPE_CHECKING:
+    # Newer Home Assistant types a fix flow's steps as RepairsFlowResult; those releases are the
+    # ones that need Python 3.14, which is how the type checker tells them apart.
+    if sys.version_info >= (3, 14):
+        from homeassistant.components.repairs import RepairsFlowResult as FixFlowResult
+    else:
+        from homeassistant.data_entry_flow import FlowResult as FixFlowResult
 
 ISSUE_ENTRY_ID = "entry_id"
 """Key of the issue data that names the entry the issue is about."""
@@ -28,11 +36,11 @@ class PushUrlFlow(RepairsFlow):
         """Remember the entry; its webhook id is read when the address is shown."""
         self._entry_id = entry_id
 
-    async def async_step_init(self, _issue: dict[str, str] | None = None) -> FlowResult:
+    async def async_step_init(self, _issue: dict[str, str] | None = None) -> FixFlowResult:
         """Start here: what the repairs manager passes in is the issue id, not an answer."""
         return await self.async_step_confirm()
 
-    async def async_step_confirm(self, user_input: dict[str, Any] | None = None) -> FlowResult:
+    async def async_step_confirm(self, user_input: dict[str, Any] | None = None) -> FixFlowResult:
         """Show the address and the gateway settings it goes into; done once submitted."""
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         if entry is None:
