@@ -50,7 +50,8 @@ fi
 uv=("$venv/bin/uv" pip install --quiet --python "$venv/bin/python")
 "${uv[@]}" -r "$requirements"
 
-# The components we depend on (http, webhook, cloud) need their own requirements to load, at the
+# The components we depend on (http, webhook, cloud) and those our platforms plug into (logbook,
+# diagnostics, ...) need their own requirements to load, at the
 # versions this Home Assistant pins.
 constraints=$("$venv/bin/python" -c 'import homeassistant, pathlib
 print(pathlib.Path(homeassistant.__file__).parent / "package_constraints.txt")')

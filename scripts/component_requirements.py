@@ -15,10 +15,23 @@ import homeassistant.components
 MANIFEST = Path(__file__).parent.parent / "custom_components" / "sms_gateway" / "manifest.json"
 
 
+def platform_domains(components: Path) -> list[str]:
+    """Name the components our platforms plug into (logbook.py, diagnostics.py, ...).
+
+    Home Assistant loads those components, and what they load, to use our platforms.
+    """
+    ours = MANIFEST.parent.glob("*.py")
+    return sorted(module.stem for module in ours if (components / module.stem).is_dir())
+
+
 def component_requirements(manifest: dict[str, list[str]]) -> list[str]:
-    """Return the requirements of the manifest's components and of every component they load."""
+    """Return the requirements of the components we use and of every component they load."""
     components = Path(next(iter(homeassistant.components.__path__)))
-    todo = [*manifest.get("dependencies", []), *manifest.get("after_dependencies", [])]
+    todo = [
+        *manifest.get("dependencies", []),
+        *manifest.get("after_dependencies", []),
+        *platform_domains(components),
+    ]
     seen: set[str] = set()
     requirements: list[str] = []
     while todo:
