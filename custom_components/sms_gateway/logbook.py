@@ -1,4 +1,4 @@
-"""Logbook lines for the integration's events, so an SMS can be read where users look.
+"""Logbook lines for received SMS and delivery reports, so they can be read where users look.
 
 Each line names who wrote (or to whom it went), the port or account, and the text shortened to
 one line. The events carry `device_id`, so the lines also show on the port's or account's page.
@@ -16,7 +16,7 @@ from homeassistant.components.logbook import (
 )
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .const import DOMAIN, EVENT_DELIVERY_REPORT, EVENT_SMS_RECEIVED, EVENT_USSD_REPLY
+from .const import DOMAIN, EVENT_DELIVERY_REPORT, EVENT_SMS_RECEIVED
 
 PREVIEW_LENGTH: Final = 80
 """Characters of a text shown in a logbook line; the event keeps it whole."""
@@ -42,7 +42,11 @@ def async_describe_events(
     hass: HomeAssistant,
     async_describe_event: Callable[[str, str, Callable[[Event], Description]], None],
 ) -> None:
-    """Describe received SMS, delivery reports and USSD replies."""
+    """Describe received SMS and delivery reports.
+
+    USSD replies need no line of their own: the port's Last USSD reply sensor already shows
+    each in the logbook.
+    """
 
     def source(data: dict[str, Any]) -> str:
         """Name the gateway or account the event came from, as the user named it."""
@@ -78,18 +82,5 @@ def async_describe_events(
             ),
         }
 
-    @callback
-    def describe_ussd(event: Event) -> Description:
-        data = dict(event.data)
-        code = f" to {data['code']}" if data.get("code") else ""
-        return {
-            LOGBOOK_ENTRY_NAME: source(data),
-            LOGBOOK_ENTRY_MESSAGE: (
-                f"USSD reply{code}{_where(data)}: “{preview(data.get('text'))}”"
-            ),
-            LOGBOOK_ENTRY_ICON: "mdi:message-reply-text",
-        }
-
     async_describe_event(DOMAIN, EVENT_SMS_RECEIVED, describe_sms)
     async_describe_event(DOMAIN, EVENT_DELIVERY_REPORT, describe_report)
-    async_describe_event(DOMAIN, EVENT_USSD_REPLY, describe_ussd)
