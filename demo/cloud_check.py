@@ -14,7 +14,7 @@ import aiohttp
 from custom_components.sms_gateway.const import DOMAIN
 
 from .console import say
-from .dashboard import smslink_entity_ids
+from .dashboard import dashboard_entity_ids
 from .entries import PLASGATE_TITLE, SMSLINK_TITLE
 from .home_assistant import DemoError, HomeAssistantApi, wait_for_entities
 from .inject import describe_event, smslink_round_trip
@@ -56,8 +56,8 @@ def _entry_problem(title: str, entry: dict[str, Any] | None) -> str | None:
 
 
 async def _smslink_problems(api: HomeAssistantApi, smslink_url: str, within: float) -> list[str]:
-    """Check the balance sensors, then a first 2-Way SMS through the callback."""
-    missing = await wait_for_entities(api, smslink_entity_ids(), within)
+    """Check the entities the dashboard shows, then a first 2-Way SMS through the callback."""
+    missing = await wait_for_entities(api, dashboard_entity_ids(SMSLINK_TITLE), within)
     if missing:
         return [f"not in Home Assistant: {', '.join(missing)}"]
     try:
@@ -78,8 +78,10 @@ async def cloud_problems(api: HomeAssistantApi, smslink_url: str, within: float)
     if smslink is None:
         problems += await _smslink_problems(api, smslink_url, within)
     else:
-        problems.append(f"{smslink}, so no {', '.join(smslink_entity_ids())}")
+        problems.append(f"{smslink}, so no {', '.join(dashboard_entity_ids(SMSLINK_TITLE))}")
     plasgate = _entry_problem(PLASGATE_TITLE, entries.get(PLASGATE_TITLE))
     if plasgate is not None:
         problems.append(plasgate)
+    elif missing := await wait_for_entities(api, dashboard_entity_ids(PLASGATE_TITLE), within):
+        problems.append(f"not in Home Assistant: {', '.join(missing)}")
     return problems

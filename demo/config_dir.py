@@ -1,7 +1,8 @@
 """Build demo/config from scratch: configuration.yaml, the integration link and `.storage/`.
 
 Everything Home Assistant would otherwise ask in the browser (onboarding, the owner account, the
-config entries, the dashboard) is written here, so the demo needs no clicks.
+config entries, the dashboard: examples/dashboard.yaml) is written here, so the demo needs no
+clicks.
 """
 
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from custom_components.sms_gateway.const import DOMAIN
 
 from .auth import DemoAccount, write_account
 from .dashboard import dashboard_config
-from .entries import config_entries, gateway_title
+from .entries import config_entries
 from .settings import HOST, INTEGRATION_SOURCE, TIME_ZONE, DemoEndpoints
 from .storage import write_store
 
@@ -101,5 +102,5 @@ def build_config_dir(config_dir: Path, endpoints: DemoEndpoints, serial: str) ->
         {"entries": config_entries(endpoints, serial)},
         minor_version=5,
     )
-    write_store(storage_dir, "lovelace", 1, {"config": dashboard_config(gateway_title(serial))})
+    write_store(storage_dir, "lovelace", 1, {"config": dashboard_config()})
     return account

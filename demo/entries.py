@@ -17,6 +17,7 @@ from homeassistant.const import (
 )
 from homeassistant.util.ulid import ulid_now
 
+from custom_components.sms_gateway import config_flow
 from custom_components.sms_gateway.cloud_account import plasgate_unique_id
 from custom_components.sms_gateway.const import (
     CONF_BALANCE,
@@ -40,13 +41,16 @@ from custom_components.sms_gateway.const import (
     PROVIDER_PLASGATE,
     PROVIDER_SMSLINK,
 )
+from simulators.dinstar_settings import DinstarSettings
 
+from .home_assistant import DemoError
 from .settings import (
     BALANCE_CODE,
     BALANCE_INTERVAL_MINUTES,
     BALANCE_PORTS,
     BALANCE_UNIT,
     GATEWAY_RECIPIENT,
+    GATEWAY_TITLE,
     PLASGATE_PRIVATE_KEY,
     PLASGATE_RECIPIENT,
     PLASGATE_SECRET,
@@ -63,8 +67,15 @@ _PLASGATE_SENDER = "SMS Info"
 
 
 def gateway_title(serial: str) -> str:
-    """Title the entry the way the config flow titles a gateway."""
-    return f"Dinstar {serial}"
+    """Title the entry the way the config flow titles a first gateway.
+
+    Checked against settings.GATEWAY_TITLE, which `python -m demo sms` reads without loading
+    the integration.
+    """
+    title = config_flow.gateway_title(serial, [])
+    if serial == DinstarSettings.sn and title != GATEWAY_TITLE:
+        raise DemoError(f"settings.GATEWAY_TITLE should be {title!r}")
+    return title
 
 
 def _config_entry(

@@ -14,7 +14,7 @@ from .console import say
 from .events import watch_events
 from .home_assistant import DemoError, HomeAssistantApi
 from .runtime_file import DemoRuntime
-from .settings import RUNTIME_FILE
+from .settings import GATEWAY_TITLE, RUNTIME_FILE
 
 SHOW_TIMEOUT = 15.0
 # const.EVENT_SMS_RECEIVED and PROVIDER_SMSLINK, written out: importing the integration's package
@@ -26,7 +26,8 @@ _POLL_PAUSE = 0.3
 
 def incoming_sms_entity(port: int) -> str:
     """Name the port's "Incoming SMS" event entity."""
-    return f"event.port_{port}_incoming_sms"
+    device = GATEWAY_TITLE.lower().replace(" ", "_")
+    return f"event.{device}_port_{port}_incoming_sms"
 
 
 async def entity_state(api: HomeAssistantApi, entity_id: str) -> dict[str, Any] | None:

@@ -19,6 +19,9 @@ TIME_ZONE: Final = "Africa/Casablanca"
 DEFAULT_HA_PORT: Final = 8123
 
 PORT_COUNT: Final = 8
+GATEWAY_TITLE: Final = "Dinstar 2817"
+"""What the config flow titles the simulated gateway (its serial's last 4 characters): device
+names and entity ids start with it. `demo.entries` checks that the two agree."""
 SEARCHING_PORT: Final = 6
 NO_SIM_PORT: Final = 7
 # CSQ (0-31) of the registered ports, so the dashboard shows signals from strong to weak.

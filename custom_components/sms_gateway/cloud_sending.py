@@ -35,6 +35,7 @@ from .sending import (
     partial_send_error,
     uncertain_send_error,
 )
+from .sent_event import async_fire_sms_sent
 from .waiting import Waiters
 
 if TYPE_CHECKING:
@@ -160,6 +161,13 @@ class CloudSendTracker:
         statuses = [sms.status for sms in outcome.recipients]
         if statuses.count(STATUS_QUEUED) != len(statuses):
             raise _partial_send_error(statuses, outcome)
+        async_fire_sms_sent(
+            self._hass,
+            self._entry,
+            account_device_id(self._hass, self._entry),
+            text,
+            [sms.as_response() for sms in outcome.recipients],
+        )
         return outcome.recipients
 
     def _remember(self, accepted: list[CloudSms]) -> None:

@@ -54,6 +54,21 @@ from .providers.errors import (
 PROVIDER_STEPS: Final = [PROVIDER_DINSTAR, PROVIDER_SMSLINK, PROVIDER_PLASGATE]
 
 DEFAULT_USERNAME: Final = "admin"
+# A serial's last characters tell gateways apart and keep entity ids short.
+_SHORT_SERIAL_LENGTH: Final = 4
+
+
+def gateway_title(serial: str, entries: list[ConfigEntry[Any]]) -> str:
+    """Name a new gateway "Dinstar" and its serial's last 4 characters, or the whole serial.
+
+    The title names the gateway's device and, through it, every port device and entity id, so two
+    gateways must never share one.
+    """
+    short = f"Dinstar {''.join(char for char in serial if char.isalnum())[-_SHORT_SERIAL_LENGTH:]}"
+    if any(entry.title == short for entry in entries):
+        return f"Dinstar {serial}"
+    return short
+
 
 # First match wins, so the general ProviderError comes last.
 _ERROR_KEYS: Final[tuple[tuple[type[ProviderError], str, str], ...]] = (
@@ -180,7 +195,10 @@ class SmsGatewayConfigFlow(CloudAccountFlow, domain=DOMAIN):
     async def async_step_push(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show where the gateway must push its events, then create the entry."""
         if user_input is not None:
-            return self.async_create_entry(title=f"Dinstar {self.unique_id}", data=self._entry_data)
+            return self.async_create_entry(
+                title=gateway_title(str(self.unique_id), self._async_current_entries()),
+                data=self._entry_data,
+            )
         webhook_id: str = self._entry_data[CONF_WEBHOOK_ID]
         placeholders = {
             "serial": str(self.unique_id),

@@ -42,6 +42,7 @@ DEFAULT_PLASGATE_COUNTRY: Final = "KH"
 # Bus events; their data keys are a public contract (README, DESIGN.md).
 EVENT_SMS_RECEIVED: Final = "sms_gateway_sms_received"
 EVENT_DELIVERY_REPORT: Final = "sms_gateway_delivery_report"
+EVENT_SMS_SENT: Final = "sms_gateway_sms_sent"
 EVENT_USSD_REPLY: Final = "sms_gateway_ussd_reply"
 
 SMS_UNIT: Final = "SMS"

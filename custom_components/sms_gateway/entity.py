@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Container
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, Platform
@@ -15,7 +15,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpda
 
 from .const import CONF_PROVIDER, DOMAIN, PROVIDER_PLASGATE, PROVIDER_SMSLINK
 from .coordinator import DinstarConfigEntry, DinstarPortsCoordinator
-from .providers.dinstar_models import PortInfo
+from .providers.dinstar_models import NetworkType, PortInfo
 
 
 def gateway_device_info(entry: DinstarConfigEntry) -> DeviceInfo:
@@ -37,13 +37,35 @@ def port_identifier(serial: str, port: int) -> tuple[str, str]:
     return (DOMAIN, f"{serial}_port_{port}")
 
 
-def port_device_info(serial: str, port: int) -> DeviceInfo:
-    """Describe one SIM port; set-up hangs it under the gateway (async_register_devices)."""
+def port_device_info(entry: DinstarConfigEntry, port: int) -> DeviceInfo:
+    """Describe one SIM port; set-up hangs it under the gateway (async_register_devices).
+
+    Named after the gateway, so two gateways' ports never share a name; the SIM's ICCID is the
+    device's serial number, so a swapped SIM shows on the device page.
+    """
+    runtime = entry.runtime_data
+    hardware = _port_hardware(runtime.ports.data.get(port))
     return DeviceInfo(
-        identifiers={port_identifier(serial, port)},
-        name=f"Port {port}",
+        identifiers={port_identifier(runtime.serial, port)},
+        name=f"{entry.title} port {port}",
         manufacturer="Dinstar",
         model="SIM port",
+        serial_number=hardware.serial_number,
+        hw_version=hardware.hw_version,
+    )
+
+
+class _PortHardware(NamedTuple):
+    serial_number: str | None
+    hw_version: str | None
+
+
+def _port_hardware(info: PortInfo | None) -> _PortHardware:
+    """Read the SIM's ICCID and the module's radio (GSM, WCDMA, LTE...); None when unknown."""
+    radio = info.type if info is not None else None
+    return _PortHardware(
+        serial_number=(info.iccid or None) if info is not None else None,
+        hw_version=radio.value if radio is not None and radio is not NetworkType.UNKNOWN else None,
     )
 
 
@@ -52,19 +74,37 @@ def async_register_devices(hass: HomeAssistant, entry: DinstarConfigEntry) -> No
     """Register the gateway, then each port under it, before any entity names its device.
 
     The link goes by device id: the `via_device` identifier pair is deprecated (Home Assistant
-    2026.x), and the id is what every supported release accepts.
+    2026.x), and the id is what every supported release accepts. A SIM swapped while Home
+    Assistant runs updates its port device at the next poll.
     """
     registry = dr.async_get(hass)
-    serial = entry.runtime_data.serial
+    runtime = entry.runtime_data
     gateway = registry.async_get_or_create(
         config_entry_id=entry.entry_id, **gateway_device_info(entry)
     )
-    for port in entry.runtime_data.ports.data:
+    for port in runtime.ports.data:
         device = registry.async_get_or_create(
-            config_entry_id=entry.entry_id, **port_device_info(serial, port)
+            config_entry_id=entry.entry_id, **port_device_info(entry, port)
         )
         if device.via_device_id != gateway.id:
             registry.async_update_device(device.id, via_device_id=gateway.id)
+
+    shown = {port: _port_hardware(info) for port, info in runtime.ports.data.items()}
+
+    @callback
+    def follow_sims() -> None:
+        for port, info in runtime.ports.data.items():
+            hardware = _port_hardware(info)
+            if shown.get(port) == hardware:
+                continue
+            shown[port] = hardware
+            identifier = port_identifier(runtime.serial, port)
+            if device_id := async_device_id(hass, entry, identifier):
+                registry.async_update_device(
+                    device_id, serial_number=hardware.serial_number, hw_version=hardware.hw_version
+                )
+
+    entry.async_on_unload(runtime.ports.async_add_listener(follow_sims))
 
 
 @callback
@@ -170,11 +210,10 @@ class DinstarPortEntity[CoordinatorT: DinstarPortsCoordinator](
     ) -> None:
         """Tie the entity to its port device, itself under the gateway."""
         super().__init__(coordinator)
-        serial = entry.runtime_data.serial
         self.entity_description = description
         self.port = port
-        self._attr_unique_id = port_unique_id(serial, port, description.key)
-        self._attr_device_info = port_device_info(serial, port)
+        self._attr_unique_id = port_unique_id(entry.runtime_data.serial, port, description.key)
+        self._attr_device_info = port_device_info(entry, port)
 
     async def async_added_to_hass(self) -> None:
         """Remember what the first state was written from."""

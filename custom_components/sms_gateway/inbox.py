@@ -108,7 +108,7 @@ class DinstarInbox:
         self._catch_up_requested = False
         self._unreachable = False
         self._port_devices: dict[int, str] = {}
-        self._port_listeners: dict[int, PortListener] = {}
+        self._port_listeners: dict[int, list[PortListener]] = {}
         self.last_push: datetime | None = None
         """When this entry last received a push since set-up (None: never)."""
 
@@ -202,17 +202,17 @@ class DinstarInbox:
 
     @callback
     def async_listen_port(self, port: int, listener: PortListener) -> CALLBACK_TYPE:
-        """Tell listener (the port's event entity) of each SMS announced on the port.
+        """Tell listener (the port's event entity, its last-SMS sensors) of each SMS on the port.
 
-        A direct call, not a dispatcher signal: it runs for every SMS, and each port has one
-        listener. Returns what stops it.
+        A direct call, not a dispatcher signal: it runs for every SMS, and a port has only a few
+        listeners. Returns what stops it.
         """
-        self._port_listeners[port] = listener
+        listeners = self._port_listeners.setdefault(port, [])
+        listeners.append(listener)
 
         @callback
         def stop() -> None:
-            if self._port_listeners.get(port) is listener:
-                del self._port_listeners[port]
+            listeners.remove(listener)
 
         return stop
 
@@ -239,7 +239,7 @@ class DinstarInbox:
                 )
             data = self._event_data(sms)
             self._hass.bus.async_fire(EVENT_SMS_RECEIVED, data)
-            if (listener := self._port_listeners.get(sms.port)) is not None:
+            for listener in self._port_listeners.get(sms.port, ()):
                 listener(data)
 
     def _event_data(self, sms: IncomingSms) -> dict[str, Any]:

@@ -16,10 +16,13 @@ from homeassistant.components.logbook import (
 )
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .const import DOMAIN, EVENT_DELIVERY_REPORT, EVENT_SMS_RECEIVED
+from .const import DOMAIN, EVENT_DELIVERY_REPORT, EVENT_SMS_RECEIVED, EVENT_SMS_SENT
 
 PREVIEW_LENGTH: Final = 80
 """Characters of a text shown in a logbook line; the event keeps it whole."""
+
+SHOWN_RECIPIENTS: Final = 3
+"""Recipients a sent-SMS line names before it counts the rest."""
 
 type Description = dict[str, str]
 
@@ -33,6 +36,20 @@ def preview(text: str | None, limit: int = PREVIEW_LENGTH) -> str:
     return f"{cut.rstrip()}…"
 
 
+def _recipients(recipients: object, shown: int = SHOWN_RECIPIENTS) -> str:
+    """Name the first few recipients and count the others."""
+    numbers = [
+        str(recipient.get("number"))
+        for recipient in (recipients if isinstance(recipients, list) else [])
+        if isinstance(recipient, dict)
+    ]
+    if not numbers:
+        return "no recipient"
+    named = ", ".join(numbers[:shown])
+    rest = len(numbers) - shown
+    return f"{named} and {rest} more" if rest > 0 else named
+
+
 def _where(data: dict[str, Any]) -> str:
     return f" on port {data['port']}" if data.get("port") is not None else ""
 
@@ -42,7 +59,7 @@ def async_describe_events(
     hass: HomeAssistant,
     async_describe_event: Callable[[str, str, Callable[[Event], Description]], None],
 ) -> None:
-    """Describe received SMS and delivery reports.
+    """Describe received and sent SMS and delivery reports.
 
     USSD replies need no line of their own: the port's Last USSD reply sensor already shows
     each in the logbook.
@@ -82,5 +99,18 @@ def async_describe_events(
             ),
         }
 
+    @callback
+    def describe_sent(event: Event) -> Description:
+        data = dict(event.data)
+        return {
+            LOGBOOK_ENTRY_NAME: source(data),
+            LOGBOOK_ENTRY_MESSAGE: (
+                f"sent an SMS to {_recipients(data.get('recipients'))}:"
+                f" “{preview(data.get('text'))}”"
+            ),
+            LOGBOOK_ENTRY_ICON: "mdi:message-arrow-right",
+        }
+
     async_describe_event(DOMAIN, EVENT_SMS_RECEIVED, describe_sms)
+    async_describe_event(DOMAIN, EVENT_SMS_SENT, describe_sent)
     async_describe_event(DOMAIN, EVENT_DELIVERY_REPORT, describe_report)

@@ -14,7 +14,7 @@ from homeassistant.exceptions import ServiceValidationError
 
 from .const import DOMAIN
 from .runtime import CloudRuntimeData, SmsGatewayConfigEntry
-from .sending import ENCODING_CHOICES, ENCODING_NAMES, TrackedSms, default_ports
+from .sending import ENCODING_CHOICES, default_ports
 
 ATTR_PORTS: Final = "ports"
 ATTR_ENCODING: Final = "encoding"
@@ -65,15 +65,4 @@ async def async_send(
     )
     if options.get(ATTR_WAIT):
         tracked = await runtime.sends.wait_for(tracked, options[ATTR_TIMEOUT])
-    return [_gateway_response(sms) for sms in tracked]
-
-
-def _gateway_response(sms: TrackedSms) -> dict[str, Any]:
-    return {
-        "number": sms.number,
-        "user_id": sms.user_id,
-        "port": sms.port,
-        "status": sms.status,
-        "segments": sms.segments,
-        "encoding": ENCODING_NAMES[sms.encoding],
-    }
+    return [sms.as_response() for sms in tracked]

@@ -22,6 +22,7 @@ from homeassistant.util import dt as dt_util
 from .const import CONF_DEFAULT_PORTS, DOMAIN, EVENT_DELIVERY_REPORT, LOGGER, PROVIDER_DINSTAR
 from .coordinator import DinstarConfigEntry
 from .entity import async_device_id, port_identifier
+from .last_sent import LastSentByPort
 from .providers.dinstar import DinstarClient
 from .providers.dinstar_models import (
     DeliveryOutcome,
@@ -32,6 +33,7 @@ from .providers.dinstar_models import (
 )
 from .providers.errors import MAY_HAVE_SENT, InvalidInputError, ProviderError
 from .providers.text import Encoding, TextPlan, mask_number, normalise_number, plan_text
+from .sent_event import async_fire_sms_sent
 from .waiting import Waiters
 
 STORAGE_VERSION: Final = 1
@@ -90,6 +92,17 @@ class TrackedSms:
     def final(self) -> bool:
         """Sent, delivered or failed: what a waiting caller waits for."""
         return _RANK[self.status] >= _FINAL_RANK
+
+    def as_response(self) -> dict[str, Any]:
+        """Give the per-recipient result an action answers with."""
+        return {
+            "number": self.number,
+            "user_id": self.user_id,
+            "port": self.port,
+            "status": self.status,
+            "segments": self.segments,
+            "encoding": ENCODING_NAMES[self.encoding],
+        }
 
     def advance(self, status: str) -> bool:
         """Move forward only (a late SENDING never hides SENT_OK); True if it moved."""
@@ -222,6 +235,7 @@ class SendTracker:
         self._by_ref: OrderedDict[tuple[str, int, int], int] = OrderedDict()
         self._reported: OrderedDict[Hashable, None] = OrderedDict()
         self._waiters = Waiters()
+        self.last_sent = LastSentByPort()
 
     # --- sending ------------------------------------------------------------------------------
 
@@ -269,6 +283,13 @@ class SendTracker:
         )
         if not outcome.all_queued:
             raise self._partial_send_error(list(states.values()), outcome.recipients[-1].error)
+        async_fire_sms_sent(
+            self._hass,
+            self._entry,
+            async_device_id(self._hass, self._entry, (DOMAIN, self._entry.runtime_data.serial)),
+            text,
+            [sms.as_response() for sms in sent],
+        )
         return sent
 
     @staticmethod
@@ -403,6 +424,7 @@ class SendTracker:
         if status not in _REPORTED or (identity, status) in self._reported:
             return
         remember(self._reported, (identity, status), None)
+        self.last_sent.record(port, status, recipient, message_id)
         self._hass.bus.async_fire(
             EVENT_DELIVERY_REPORT,
             {

@@ -34,9 +34,11 @@ from .coordinator import (
     DinstarStatusCoordinator,
     GatewayStatus,
 )
+from .country import number_operator
 from .entity import DinstarEntity, DinstarPortEntity, async_remove_port_entities
 from .providers.dinstar_models import CallState, NetworkType, PortInfo, RegState
 from .runtime import CloudConfigEntry, DinstarRuntimeData, SmsGatewayConfigEntry
+from .sms_sensor import one_line, sms_sensors
 
 PARALLEL_UPDATES = 0
 
@@ -137,6 +139,11 @@ PORT_SENSORS: tuple[PortSensorDescription, ...] = (
         value_fn=lambda info: _text(info.number),
     ),
     PortSensorDescription(
+        key="operator",
+        translation_key="operator",
+        value_fn=lambda info: number_operator(_text(info.number)),
+    ),
+    PortSensorDescription(
         key="call_state",
         translation_key="call_state",
         device_class=SensorDeviceClass.ENUM,
@@ -156,7 +163,6 @@ PORT_SENSORS: tuple[PortSensorDescription, ...] = (
         key="iccid",
         translation_key="iccid",
         entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
         value_fn=lambda info: _text(info.iccid),
     ),
     PortSensorDescription(
@@ -183,7 +189,6 @@ BALANCE = SensorEntityDescription(
     suggested_display_precision=2,
 )
 LAST_USSD_REPLY = SensorEntityDescription(key="last_ussd_reply", translation_key="last_ussd_reply")
-STATE_LENGTH_LIMIT = 255
 
 GATEWAY_SENSORS: tuple[GatewaySensorDescription, ...] = (
     GatewaySensorDescription(
@@ -254,6 +259,7 @@ def _add_gateway_sensors(
         for port in runtime.ports.data
         for description in PORT_SENSORS
     )
+    async_add_entities(sms_sensors(entry))
     async_add_entities(
         DinstarUssdReplySensor(entry, runtime.ports, LAST_USSD_REPLY, port)
         for port in runtime.ports.data
@@ -365,7 +371,7 @@ class DinstarUssdReplySensor(DinstarManagedPortSensor):
     def native_value(self) -> str | None:
         """The reply on one line, cut to what a state can hold."""
         reply = self._ussd.replies.get(self.port)
-        return None if reply is None else " ".join(reply.text.split())[:STATE_LENGTH_LIMIT]
+        return None if reply is None else one_line(reply.text)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:

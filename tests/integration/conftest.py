@@ -61,7 +61,7 @@ def dinstar_entry(dinstar_simulator: RunningDinstar) -> MockConfigEntry:
     """A config entry for the simulated gateway, as the config flow would create it."""
     return MockConfigEntry(
         domain=DOMAIN,
-        title=f"Dinstar {SERIAL}",
+        title="Dinstar 2817",
         unique_id=SERIAL,
         data={
             CONF_PROVIDER: PROVIDER_DINSTAR,

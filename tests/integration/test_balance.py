@@ -261,17 +261,17 @@ def test_settings_skip_what_cannot_be_used(caplog: pytest.LogCaptureFixture) -> 
 async def test_sensors_only_for_ports_with_a_code(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    monetary = hass.states.get("sensor.port_0_balance")
+    monetary = hass.states.get("sensor.dinstar_2817_port_0_balance")
     assert monetary is not None
     assert monetary.state == "unknown"
     assert monetary.attributes[ATTR_UNIT_OF_MEASUREMENT] == "MAD"
     assert monetary.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.MONETARY
     assert monetary.attributes["state_class"] == SensorStateClass.TOTAL
-    plain = hass.states.get("sensor.port_1_balance")
+    plain = hass.states.get("sensor.dinstar_2817_port_1_balance")
     assert plain is not None
     assert plain.attributes[ATTR_UNIT_OF_MEASUREMENT] == "DH"
     assert ATTR_DEVICE_CLASS not in plain.attributes
-    assert hass.states.get("sensor.port_2_balance") is None
+    assert hass.states.get("sensor.dinstar_2817_port_2_balance") is None
 
 
 async def test_refresh_reads_each_port_with_its_own_code_and_pattern(
@@ -288,8 +288,8 @@ async def test_refresh_reads_each_port_with_its_own_code_and_pattern(
 
     assert first.value == 12.5
     assert second.value == 7.25
-    assert hass.states.get("sensor.port_0_balance").state == "12.5"  # type: ignore[union-attr]
-    port_1 = hass.states.get("sensor.port_1_balance")
+    assert hass.states.get("sensor.dinstar_2817_port_0_balance").state == "12.5"  # type: ignore[union-attr]
+    port_1 = hass.states.get("sensor.dinstar_2817_port_1_balance")
     assert port_1 is not None
     assert port_1.state == "7.25"
     assert port_1.attributes["reply"] == "Votre credit: 7,25 DH"
@@ -318,11 +318,11 @@ async def test_unparseable_reply_leaves_balance_unknown_and_keeps_reply(
 
     assert reading.value is None
     assert reading.reply == "Service indisponible"
-    state = hass.states.get("sensor.port_0_balance")
+    state = hass.states.get("sensor.dinstar_2817_port_0_balance")
     assert state is not None
     assert state.state == "unknown"
     assert state.attributes["reply"] == "Service indisponible"
-    reply = hass.states.get("sensor.port_0_last_ussd_reply")
+    reply = hass.states.get("sensor.dinstar_2817_port_0_last_ussd_reply")
     assert reply is not None
     assert reply.state == "Service indisponible"
 
@@ -350,7 +350,7 @@ async def test_schedule_first_run_then_each_port_on_its_interval(
 
     await advance(hass, freezer, FIRST_REFRESH_DELAY)
     assert sorted(event.data["port"] for event in events) == [0, 1]
-    assert hass.states.get("sensor.port_0_balance").state == "12.5"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.dinstar_2817_port_0_balance").state == "12.5"  # type: ignore[union-attr]
 
     # Port 1 reads every 30 minutes, port 0 every 60.
     events.clear()
@@ -387,7 +387,7 @@ async def test_scheduled_failure_is_logged_once_and_recovery_once(
         await half_hour()
         await half_hour()
     assert caplog.text.count("Port 1: the balance can be read again") == 1
-    assert hass.states.get("sensor.port_1_balance").state == "unknown"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.dinstar_2817_port_1_balance").state == "unknown"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -439,5 +439,5 @@ async def test_clearing_a_code_removes_its_sensor(
     await hass.async_block_till_done()
 
     assert entity_registry.async_get_entity_id(Platform.SENSOR, DOMAIN, unique_id) is None
-    assert hass.states.get("sensor.port_0_balance") is None
-    assert hass.states.get("sensor.port_1_balance") is not None
+    assert hass.states.get("sensor.dinstar_2817_port_0_balance") is None
+    assert hass.states.get("sensor.dinstar_2817_port_1_balance") is not None

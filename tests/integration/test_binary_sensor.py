@@ -11,7 +11,7 @@ from syrupy.assertion import SnapshotAssertion
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import snapshot_entities
 
-GPRS = "binary_sensor.port_0_gprs"
+GPRS = "binary_sensor.dinstar_2817_port_0_gprs"
 
 
 @pytest.fixture

@@ -85,29 +85,29 @@ async def test_entities(
 async def test_refresh_balance_reads_it_now(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    assert hass.states.get("sensor.port_0_balance").state == "unknown"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.dinstar_2817_port_0_balance").state == "unknown"  # type: ignore[union-attr]
 
-    await press(hass, "button.port_0_refresh_balance")
+    await press(hass, "button.dinstar_2817_port_0_refresh_balance")
     await hass.async_block_till_done()
 
-    assert hass.states.get("sensor.port_0_balance").state == "12.5"  # type: ignore[union-attr]
-    assert hass.states.get("button.port_0_refresh_balance").state != "unknown"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.dinstar_2817_port_0_balance").state == "12.5"  # type: ignore[union-attr]
+    assert hass.states.get("button.dinstar_2817_port_0_refresh_balance").state != "unknown"  # type: ignore[union-attr]
 
 
 async def test_refresh_balance_exists_only_where_a_code_is_set(
     hass: HomeAssistant, init_integration: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
     """A button that cannot work is not offered; clearing the code takes it away for good."""
-    assert hass.states.get("button.port_0_refresh_balance") is not None
-    assert hass.states.get("button.port_1_refresh_balance") is None
-    assert hass.states.get("button.port_1_restart_module") is not None
+    assert hass.states.get("button.dinstar_2817_port_0_refresh_balance") is not None
+    assert hass.states.get("button.dinstar_2817_port_1_refresh_balance") is None
+    assert hass.states.get("button.dinstar_2817_port_1_restart_module") is not None
 
     hass.config_entries.async_update_entry(init_integration, options={CONF_BALANCE: {}})
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
 
-    assert hass.states.get("button.port_0_refresh_balance") is None
-    assert entity_registry.async_get("button.port_0_refresh_balance") is None
+    assert hass.states.get("button.dinstar_2817_port_0_refresh_balance") is None
+    assert entity_registry.async_get("button.dinstar_2817_port_0_refresh_balance") is None
 
 
 async def test_refresh_balance_on_a_busy_port_says_so(
@@ -115,7 +115,7 @@ async def test_refresh_balance_on_a_busy_port_says_so(
 ) -> None:
     await sim_control(dinstar_simulator, "ports/0", {"busy": True})
     with pytest.raises(HomeAssistantError) as caught:
-        await press(hass, "button.port_0_refresh_balance")
+        await press(hass, "button.dinstar_2817_port_0_refresh_balance")
     assert caught.value.translation_key == "ussd_port_busy"
 
 
@@ -123,10 +123,10 @@ async def test_refresh_balance_on_a_busy_port_says_so(
 async def test_restart_module_resets_the_port_and_shows_it(
     hass: HomeAssistant, init_integration: MockConfigEntry, dinstar_simulator: RunningDinstar
 ) -> None:
-    registration = "sensor.port_2_registration"
+    registration = "sensor.dinstar_2817_port_2_registration"
     assert hass.states.get(registration).state == "register_ok"  # type: ignore[union-attr]
 
-    await press(hass, "button.port_2_restart_module")
+    await press(hass, "button.dinstar_2817_port_2_restart_module")
     await hass.async_block_till_done()
 
     resets = [
@@ -160,7 +160,7 @@ async def test_restart_module_failures_are_translated(
     else:
         await sim_control(dinstar_simulator, "faults", break_gateway)
     with pytest.raises(HomeAssistantError) as caught:
-        await press(hass, "button.port_3_restart_module")
+        await press(hass, "button.dinstar_2817_port_3_restart_module")
     assert caught.value.translation_key == translation_key
     assert (caught.value.translation_placeholders or {})["port"] == "3"
     assert dinstar_simulator.sim.ports[3].reg == "REGISTER_OK"

@@ -190,7 +190,7 @@ async def test_user_flow_creates_the_entry(
 
     result = await finish_push_step(hass, result)
 
-    assert result["title"] == f"Dinstar {SERIAL}"
+    assert result["title"] == "Dinstar 2817"
     assert result["result"].unique_id == SERIAL
     assert result["data"] == {
         CONF_PROVIDER: PROVIDER_DINSTAR,
@@ -222,6 +222,26 @@ async def test_without_a_known_url_the_path_is_shown(
 
     result = await finish_push_step(hass, result)
     assert result["data"][CONF_WEBHOOK_ID] == path.rsplit("/", 1)[1]
+
+
+async def test_a_second_gateway_with_the_same_serial_ending_gets_its_whole_serial(
+    hass: HomeAssistant, dinstar_simulator: RunningDinstar, mock_setup_entry: AsyncMock
+) -> None:
+    """Titles name devices and entity ids: two gateways never share one."""
+    MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="ab00-0000-0000-2817",
+        title="Dinstar 2817",
+        data={CONF_PROVIDER: PROVIDER_DINSTAR},
+    ).add_to_hass(hass)
+    result = await start_dinstar_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], login(dinstar_simulator.url)
+    )
+
+    result = await finish_push_step(hass, result)
+
+    assert result["title"] == f"Dinstar {SERIAL}"
 
 
 async def test_no_scheme_means_https(

@@ -17,8 +17,8 @@ from tests.conftest import RunningDinstar
 from tests.integration.test_send import NUMBER, SEND_PATH, requests_to, send_sms, sim_control
 
 PORT_INFO = "/api/get_port_info"
-SIGNAL = "sensor.port_0_signal_strength"
-ENTITIES = (SIGNAL, "binary_sensor.port_0_gprs")
+SIGNAL = "sensor.dinstar_2817_port_0_signal_strength"
+ENTITIES = (SIGNAL, "binary_sensor.dinstar_2817_port_0_gprs")
 
 
 async def _refresh(hass: HomeAssistant, entry: MockConfigEntry, times: int) -> None:

@@ -12,8 +12,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.sms_gateway.const import DOMAIN
 from tests.conftest import RunningDinstar
 
-SIGNAL = "sensor.port_0_signal_strength"
-GATEWAY_CPU = "sensor.dinstar_da00_0030_1901_2817_cpu_usage"
+SIGNAL = "sensor.dinstar_2817_port_0_signal_strength"
+GATEWAY_CPU = "sensor.dinstar_2817_cpu_usage"
 
 
 async def _faults(sim: RunningDinstar, **faults: object) -> None:
@@ -68,7 +68,7 @@ async def test_entities_unavailable_while_gateway_away_and_back_after(
     for _ in range(3):  # several failed polls: unavailable, and logged once
         await ports.async_refresh()
         await hass.async_block_till_done()
-    for entity_id in (SIGNAL, "binary_sensor.port_0_gprs", GATEWAY_CPU):
+    for entity_id in (SIGNAL, "binary_sensor.dinstar_2817_port_0_gprs", GATEWAY_CPU):
         assert hass.states.get(entity_id).state == STATE_UNAVAILABLE
     lost = [r for r in caplog.records if "Error fetching" in r.getMessage()]
     assert len(lost) == 1
@@ -77,7 +77,7 @@ async def test_entities_unavailable_while_gateway_away_and_back_after(
     for _ in range(2):
         await ports.async_refresh()
         await hass.async_block_till_done()
-    for entity_id in (SIGNAL, "binary_sensor.port_0_gprs", GATEWAY_CPU):
+    for entity_id in (SIGNAL, "binary_sensor.dinstar_2817_port_0_gprs", GATEWAY_CPU):
         assert hass.states.get(entity_id).state != STATE_UNAVAILABLE
     back = [r for r in caplog.records if "recovered" in r.getMessage()]
     assert len(back) == 1

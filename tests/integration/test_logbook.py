@@ -104,14 +104,36 @@ async def test_received_sms_reports_and_ussd_are_readable_in_the_logbook(
     # A USSD reply shows once, as the change of the port's Last USSD reply sensor.
     every_line = await logbook_lines(hass, hass_ws_client, all_domains=True)
     ussd = [line for line in every_line if "Solde: 5,00 DH" in str(line.values())]
-    assert [line.get("entity_id") for line in ussd] == ["sensor.port_2_last_ussd_reply"]
+    assert [line.get("entity_id") for line in ussd] == [
+        "sensor.dinstar_2817_port_2_last_ussd_reply"
+    ]
     assert f"SMS to {NUMBER} on port 3 delivered (message {message_id})" in messages, messages
+    assert f"sent an SMS to {NUMBER}: “Hi”" in messages, messages
 
     # The port's device page shows its own lines only.
     on_port_1 = await logbook_lines(hass, hass_ws_client, device_ids=[port_device_id(hass, 1)])
     assert [line["message"] for line in on_port_1] == [
         f"received an SMS from +40712345678 on port 1: “{preview(LONG_TEXT)}”"
     ]
+
+
+async def test_a_send_to_many_names_the_first_few(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    dinstar_simulator: RunningDinstar,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    assert await async_setup_component(hass, "logbook", {})
+    numbers = [f"+4071234560{index}" for index in range(5)]
+
+    await send_sms(hass, init_integration, recipients=numbers, message=LONG_TEXT)
+    await hass.async_block_till_done()
+
+    [line] = await logbook_lines(hass, hass_ws_client)
+    assert line["message"] == (
+        f"sent an SMS to {', '.join(numbers[:3])} and 2 more: “{preview(LONG_TEXT)}”"
+    )
+    assert line["icon"] == "mdi:message-arrow-right"
 
 
 def test_a_preview_is_one_line_cut_at_a_word() -> None:

@@ -19,8 +19,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.sms_gateway.const import DEFAULT_POLL_INTERVAL, DOMAIN, SLOW_POLL_INTERVAL
 from tests.conftest import RunningDinstar
 
-SIGNAL = "sensor.port_0_signal_strength"
-GATEWAY_CPU = "sensor.dinstar_da00_0030_1901_2817_cpu_usage"
+SIGNAL = "sensor.dinstar_2817_port_0_signal_strength"
+GATEWAY_CPU = "sensor.dinstar_2817_cpu_usage"
 PORTS_PATH = "/api/get_port_info"
 
 

@@ -17,8 +17,8 @@ from tests.conftest import RunningDinstar
 from tests.integration.conftest import snapshot_entities
 from tests.integration.test_send import send_bodies
 
-LEGACY = "dinstar_da00_0030_1901_2817"
-ENTITY = "notify.dinstar_da00_0030_1901_2817_sms_to_default_recipients"
+LEGACY = "dinstar_2817"
+ENTITY = "notify.dinstar_2817_sms_to_default_recipients"
 NUMBER = "+40712345678"
 DEFAULTS = {
     CONF_DEFAULT_RECIPIENTS: ["+40722000111", "+40733000222"],

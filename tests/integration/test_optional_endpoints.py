@@ -19,8 +19,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.sms_gateway.diagnostics import async_get_config_entry_diagnostics
 from tests.conftest import RunningDinstar
 
-SIGNAL = "sensor.port_0_signal_strength"
-GATEWAY = "sensor.dinstar_da00_0030_1901_2817"
+SIGNAL = "sensor.dinstar_2817_port_0_signal_strength"
+GATEWAY = "sensor.dinstar_2817"
 STATS_SENSORS = (f"{GATEWAY}_cpu_usage", f"{GATEWAY}_memory_usage", f"{GATEWAY}_flash_used")
 QUEUE_SENSOR = f"{GATEWAY}_sms_queue"
 STATUS_PATH = "/api/get_status"

@@ -114,22 +114,30 @@ async def test_plasgate_reports_sent_then_delivered(
 
 # --- Dinstar: entities, polling, waiting ---------------------------------------------------------
 
-DIAGNOSTIC_DISABLED = ("call_state", "imsi", "iccid", "imei", "sim_slot")
-ENABLED = ("signal_strength", "registration", "network_type", "sim_number", "last_ussd_reply")
+DIAGNOSTIC_DISABLED = ("call_state", "imsi", "imei", "sim_slot")
+ENABLED = (
+    "signal_strength",
+    "registration",
+    "network_type",
+    "sim_number",
+    "operator",
+    "iccid",
+    "last_ussd_reply",
+)
 
 
 async def test_diagnostic_port_sensors_are_disabled_by_default(
     hass: HomeAssistant, init_integration: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
-    """README, per port: call state, IMSI, ICCID, IMEI and SIM slot are disabled by default."""
+    """README, per port: call state, IMSI, IMEI and SIM slot are disabled by default."""
     for name in DIAGNOSTIC_DISABLED:
-        entry = entity_registry.async_get(f"sensor.port_0_{name}")
+        entry = entity_registry.async_get(f"sensor.dinstar_2817_port_0_{name}")
         assert entry is not None, name
         assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION, name
         assert entry.entity_category is EntityCategory.DIAGNOSTIC, name
-        assert hass.states.get(f"sensor.port_0_{name}") is None
+        assert hass.states.get(f"sensor.dinstar_2817_port_0_{name}") is None
     for name in ENABLED:
-        entry = entity_registry.async_get(f"sensor.port_0_{name}")
+        entry = entity_registry.async_get(f"sensor.dinstar_2817_port_0_{name}")
         assert entry is not None, name
         assert entry.disabled_by is None, name
 
@@ -163,7 +171,7 @@ async def test_signal_strength_follows_the_csq_scale(
     await init_integration.runtime_data.ports.async_refresh()
     await hass.async_block_till_done()
 
-    state = hass.states.get("sensor.port_0_signal_strength")
+    state = hass.states.get("sensor.dinstar_2817_port_0_signal_strength")
     assert state is not None
     assert state.state == shown
 
@@ -270,7 +278,7 @@ async def test_status_every_5_minutes_and_at_once_when_the_gateway_is_back(
     await hass.async_block_till_done(wait_background_tasks=True)
 
     assert status_reads() == start + 2
-    state = hass.states.get("sensor.dinstar_da00_0030_1901_2817_cpu_usage")
+    state = hass.states.get("sensor.dinstar_2817_cpu_usage")
     assert state is not None
     assert state.state != STATE_UNAVAILABLE
 

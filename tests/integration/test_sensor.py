@@ -11,7 +11,7 @@ from tests.conftest import RunningDinstar
 from tests.integration.conftest import snapshot_entities
 from tests.integration.test_send import sim_control
 
-NETWORK_TYPE = "sensor.port_1_network_type"
+NETWORK_TYPE = "sensor.dinstar_2817_port_1_network_type"
 
 
 @pytest.fixture
@@ -72,4 +72,4 @@ async def test_signal_bars_grade_the_signal_as_a_phone_does(
     await init_integration.runtime_data.ports.async_refresh()
     await hass.async_block_till_done()
 
-    assert hass.states.get("sensor.port_1_signal_bars").state == bars  # type: ignore[union-attr]
+    assert hass.states.get("sensor.dinstar_2817_port_1_signal_bars").state == bars  # type: ignore[union-attr]

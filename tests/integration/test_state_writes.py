@@ -25,7 +25,7 @@ from tests.integration.conftest import SERIAL
 
 pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
 
-GATEWAY = "sensor.dinstar_da00_0030_1901_2817"
+GATEWAY = "sensor.dinstar_2817"
 STATS_SENSORS = {f"{GATEWAY}_cpu_usage", f"{GATEWAY}_memory_usage", f"{GATEWAY}_flash_used"}
 
 type Shown = dict[str, tuple[str, Mapping[str, Any]]]
@@ -138,34 +138,38 @@ async def test_one_signal_change_writes_only_the_signal_sensor(
 
     await refresh_ports(hass, init_integration)
 
-    assert writes.changed == Counter({"sensor.port_3_signal_strength": 1})
+    assert writes.changed == Counter({"sensor.dinstar_2817_port_3_signal_strength": 1})
     assert writes.reported == Counter()
-    assert hass.states.get("sensor.port_3_signal_strength").state == "-103"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.dinstar_2817_port_3_signal_strength").state == "-103"  # type: ignore[union-attr]
 
     await sim_post(dinstar_simulator, "ports/3", {"signal": 25})  # now four bars
     await refresh_ports(hass, init_integration)
 
     assert writes.changed == Counter(
-        {"sensor.port_3_signal_strength": 2, "sensor.port_3_signal_bars": 1}
+        {
+            "sensor.dinstar_2817_port_3_signal_strength": 2,
+            "sensor.dinstar_2817_port_3_signal_bars": 1,
+        }
     )
 
 
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"gprs": False}, {"binary_sensor.port_3_gprs"}),
-        ({"type": "GSM"}, {"sensor.port_3_network_type"}),
-        ({"number": "+212600000001"}, {"sensor.port_3_sim_number"}),
-        ({"callstate": "Active"}, {"sensor.port_3_call_state"}),
+        ({"gprs": False}, {"binary_sensor.dinstar_2817_port_3_gprs"}),
+        ({"type": "GSM"}, {"sensor.dinstar_2817_port_3_network_type"}),
+        ({"number": "+212600000001"}, {"sensor.dinstar_2817_port_3_sim_number"}),
+        ({"callstate": "Active"}, {"sensor.dinstar_2817_port_3_call_state"}),
         (
             # The SIM is pulled out: what the port knows of its SIM and network goes.
             {"reg": "NO_SIM", "sim_inserted": False, "imsi": "", "iccid": "", "number": ""},
             {
-                "sensor.port_3_registration",
-                "sensor.port_3_network_type",
-                "sensor.port_3_imsi",
-                "sensor.port_3_iccid",
-                "sensor.port_3_sim_number",
+                "sensor.dinstar_2817_port_3_registration",
+                "sensor.dinstar_2817_port_3_network_type",
+                "sensor.dinstar_2817_port_3_imsi",
+                "sensor.dinstar_2817_port_3_iccid",
+                "sensor.dinstar_2817_port_3_sim_number",
+                "sensor.dinstar_2817_port_3_operator",
             },
         ),
     ],

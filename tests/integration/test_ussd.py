@@ -19,7 +19,7 @@ from simulators.dinstar import DinstarSettings
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import WEBHOOK_ID, port_device_id
 
-REPLY_SENSOR = "sensor.port_{}_last_ussd_reply"
+REPLY_SENSOR = "sensor.dinstar_2817_port_{}_last_ussd_reply"
 
 
 @pytest.fixture(autouse=True)
@@ -345,7 +345,7 @@ async def test_reply_sensor_follows_gateway_availability_only(
     await sim_control(dinstar_simulator, "ports/0", {"signal": 5})
     await ports.async_refresh()
     await hass.async_block_till_done()
-    signal = hass.states.get("sensor.port_0_signal_strength")
+    signal = hass.states.get("sensor.dinstar_2817_port_0_signal_strength")
     assert signal is not None
     assert signal.state == "-103"
     assert writes == []
