@@ -31,6 +31,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from homeassistant import loader
 from homeassistant.components import webhook
 from homeassistant.components.event import DATA_COMPONENT as EVENT_COMPONENT
+from homeassistant.components.sensor import DATA_COMPONENT as SENSOR_COMPONENT
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -59,6 +60,7 @@ from custom_components.sms_gateway.event import (
     EVENT_SMS_RECEIVED_TYPE,
     DinstarIncomingSmsEvent,
 )
+from custom_components.sms_gateway.sms_sensor import DinstarLastSmsSensor
 from simulators.dinstar import DinstarSettings, DinstarSimulator
 from simulators.dinstar_state import IncomingSms, gateway_time
 from simulators.server import serve
@@ -217,8 +219,9 @@ class RequiredWork:
     """A webhook doing only what Home Assistant itself costs per SMS, whoever handles it.
 
     That is what the README promises per SMS: read the body, fire one `sms_gateway_sms_received`
-    event with data of the shape ours has, and write the state of the port's event entity (ours,
-    triggered directly). Its data is built before the clock starts: no parsing, no dedupe.
+    event with data of the shape ours has, and write the states the port shows it on: its event
+    entity and its Last SMS and Last SMS from sensors (ours, told directly). Its data is built
+    before the clock starts: no parsing, no dedupe.
     """
 
     def __init__(self, hass: HomeAssistant) -> None:
@@ -230,6 +233,10 @@ class RequiredWork:
             for entity in hass.data[EVENT_COMPONENT].entities
             if isinstance(entity, DinstarIncomingSmsEvent)
         }
+        self._sensors: dict[int, list[DinstarLastSmsSensor]] = {}
+        for entity in hass.data[SENSOR_COMPONENT].entities:
+            if isinstance(entity, DinstarLastSmsSensor):
+                self._sensors.setdefault(entity.port, []).append(entity)
         self.fired = 0
 
     def prepare(self, template: dict[str, Any], chunk: list[dict[str, Any]]) -> None:
@@ -253,6 +260,8 @@ class RequiredWork:
         entity = self._entities[data["port"]]
         entity._trigger_event(EVENT_SMS_RECEIVED_TYPE, attributes)  # noqa: SLF001 - as ours does
         entity.async_write_ha_state()
+        for sensor in self._sensors[data["port"]]:
+            sensor._handle_sms(data)  # noqa: SLF001 - as the inbox does
 
 
 async def webhook_cost(hass: HomeAssistant, sn: str) -> None:
