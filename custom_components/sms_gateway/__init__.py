@@ -6,7 +6,7 @@ from typing import Final, cast
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .callback_url import async_remove_cloudhook
@@ -15,6 +15,7 @@ from .cloudhook import async_delete_callback_issues
 from .const import CONF_PROVIDER, DOMAIN, PROVIDER_DINSTAR, PROVIDER_PLASGATE, PROVIDER_SMSLINK
 from .coordinator import DinstarConfigEntry
 from .dinstar_setup import async_setup_dinstar
+from .entity import gateway_identifiers
 from .notify import HASS_CONFIG, async_setup_legacy_notify
 from .runtime import CloudConfigEntry, SmsGatewayConfigEntry
 from .sending import async_remove_send_store
@@ -58,6 +59,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: SmsGatewayConfigEntry) -
         await async_setup_cloud(hass, cast("CloudConfigEntry", entry), _platforms(entry))
     async_setup_legacy_notify(hass, entry)
     return True
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: SmsGatewayConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user remove a device the gateway no longer reports; keep the ones it does."""
+    if entry.data.get(CONF_PROVIDER, PROVIDER_DINSTAR) != PROVIDER_DINSTAR:
+        return False
+    return not device.identifiers & gateway_identifiers(cast("DinstarConfigEntry", entry))
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SmsGatewayConfigEntry) -> bool:

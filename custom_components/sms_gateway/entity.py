@@ -32,6 +32,14 @@ def gateway_device_info(entry: DinstarConfigEntry) -> DeviceInfo:
     )
 
 
+def gateway_identifiers(entry: DinstarConfigEntry) -> set[tuple[str, str]]:
+    """Identify the devices the gateway has now: itself and each port it reports."""
+    runtime = entry.runtime_data
+    return {(DOMAIN, runtime.serial)} | {
+        port_identifier(runtime.serial, port) for port in runtime.ports.data
+    }
+
+
 def port_identifier(serial: str, port: int) -> tuple[str, str]:
     """Device registry identifier of one port; the port number is the wire's 0-based one."""
     return (DOMAIN, f"{serial}_port_{port}")
@@ -88,6 +96,12 @@ def async_register_devices(hass: HomeAssistant, entry: DinstarConfigEntry) -> No
         )
         if device.via_device_id != gateway.id:
             registry.async_update_device(device.id, via_device_id=gateway.id)
+    current = gateway_identifiers(entry)
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        if not device.identifiers & current:
+            # A port the gateway no longer has (a smaller model in its place): its entities are
+            # gone, so is it.
+            registry.async_remove_device(device.id)
 
     shown = {port: _port_hardware(info) for port, info in runtime.ports.data.items()}
 
