@@ -20,6 +20,7 @@ from .notify import HASS_CONFIG, async_setup_legacy_notify
 from .runtime import CloudConfigEntry, SmsGatewayConfigEntry
 from .sending import async_remove_send_store
 from .services import async_setup_services
+from .sim_watch import async_remove_sim_store
 from .store import InboxStore
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -79,5 +80,6 @@ async def async_remove_entry(hass: HomeAssistant, entry: SmsGatewayConfigEntry) 
     """Forget what was stored for a removed entry and give back its cloudhook."""
     await InboxStore(hass, entry.entry_id).async_remove()
     await async_remove_send_store(hass, entry.entry_id)
+    await async_remove_sim_store(hass, entry.entry_id)
     await async_remove_cloudhook(hass, entry.data)
     async_delete_callback_issues(hass, entry.entry_id)

@@ -13,6 +13,7 @@ from .inbox import DinstarInbox
 from .providers.dinstar import DinstarClient
 from .runtime import DinstarRuntimeData
 from .sending import SendTracker
+from .sim_watch import SimWatch
 from .store import InboxStore
 from .ussd import UssdManager
 from .webhook import async_register_webhook
@@ -51,6 +52,10 @@ async def async_setup_dinstar(
         balance=balance,
     )
     await inbox.async_load(entry.runtime_data.serial)
+    sims = SimWatch(hass, entry)
+    await sims.async_load()
+    sims.check(ports)
+    entry.async_on_unload(ports.async_add_listener(lambda: sims.check(ports)))
     async_register_devices(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, platforms)
     async_register_webhook(hass, entry)

@@ -1,4 +1,4 @@
-"""Repair flows: the push address is shown when the user opens the repair, never stored.
+"""Repair flows: the push address (shown when the repair is opened, never stored), a swapped SIM.
 
 The address holds the webhook id, the only guard of the webhook. An issue's placeholders are kept
 in the repairs store and copied into diagnostics downloads, so the issue names the gateway only
@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.selector import BooleanSelector
 import voluptuous as vol
 
+from .const import CONF_BALANCE
 from .webhook import push_url
 
 if TYPE_CHECKING:
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
 
 ISSUE_ENTRY_ID = "entry_id"
 """Key of the issue data that names the entry the issue is about."""
+ISSUE_PORT = "port"
+"""Key of the issue data that names the port the issue is about."""
+RESET_BALANCE = "reset_balance"
 
 
 class PushUrlFlow(RepairsFlow):
@@ -57,10 +62,57 @@ class PushUrlFlow(RepairsFlow):
         )
 
 
+class SimSwappedFlow(RepairsFlow):
+    """A port's SIM changed: keep its balance settings for the new SIM, or drop them."""
+
+    def __init__(self, entry_id: str, port: int) -> None:
+        """Remember the entry and the port."""
+        self._entry_id = entry_id
+        self._port = port
+
+    async def async_step_init(self, _issue: dict[str, str] | None = None) -> FixFlowResult:
+        """Start here: what the repairs manager passes in is the issue id, not an answer."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(self, user_input: dict[str, Any] | None = None) -> FixFlowResult:
+        """Ask about the balance settings only when the port has some."""
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        if entry is None:
+            return self.async_abort(reason="entry_removed")
+        balances: dict[str, Any] = dict(entry.options.get(CONF_BALANCE, {}))
+        has_balance = str(self._port) in balances
+        if user_input is not None:
+            if has_balance and user_input.get(RESET_BALANCE):
+                del balances[str(self._port)]
+                self.hass.config_entries.async_update_entry(
+                    entry, options={**entry.options, CONF_BALANCE: balances}
+                )
+                self.hass.config_entries.async_schedule_reload(entry.entry_id)
+            return self.async_create_entry(data={})
+        schema = (
+            vol.Schema({vol.Required(RESET_BALANCE, default=False): BooleanSelector()})
+            if has_balance
+            else vol.Schema({})
+        )
+        return self.async_show_form(
+            step_id="confirm" if has_balance else "confirm_no_balance",
+            data_schema=schema,
+            description_placeholders={"gateway": entry.title, "port": str(self._port)},
+        )
+
+    async def async_step_confirm_no_balance(
+        self, user_input: dict[str, Any] | None = None
+    ) -> FixFlowResult:
+        """Acknowledge a new SIM in a port without balance settings."""
+        return await self.async_step_confirm(user_input)
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
 ) -> RepairsFlow:
-    """Show the push address for the push issue; the other issues only ask for a confirmation."""
+    """Show the push address, ask about a swapped SIM; other issues only ask for a confirmation."""
+    if data is not None and ISSUE_PORT in data:
+        return SimSwappedFlow(str(data[ISSUE_ENTRY_ID]), int(data[ISSUE_PORT]))
     if data is not None and ISSUE_ENTRY_ID in data:
         return PushUrlFlow(str(data[ISSUE_ENTRY_ID]))
     return ConfirmRepairFlow()
