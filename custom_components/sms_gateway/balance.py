@@ -11,6 +11,7 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
 from homeassistant.util import dt as dt_util
 
@@ -19,6 +20,7 @@ from .const import (
     CONF_BALANCE_CODE,
     CONF_BALANCE_INTERVAL,
     CONF_BALANCE_PATTERN,
+    CONF_BALANCE_THRESHOLD,
     CONF_BALANCE_UNIT,
     DEFAULT_BALANCE_INTERVAL,
     DEFAULT_BALANCE_PATTERN,
@@ -28,6 +30,8 @@ from .const import (
 from .coordinator import DinstarConfigEntry
 from .providers.amounts import amount_in, find_balance
 from .ussd import PortListeners, UssdManager
+
+ISSUE_LOW_BALANCE = "low_balance"
 
 FIRST_REFRESH_DELAY = timedelta(seconds=15)
 """Start-up is not held up by USSD: the first reading comes this long after set-up."""
@@ -41,6 +45,8 @@ class BalanceSettings:
     pattern: re.Pattern[str]
     unit: str | None
     interval: timedelta
+    threshold: float | None = None
+    """Below this amount a repair says the SIM needs topping up; None: no warning."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +94,20 @@ def balance_settings(options: Mapping[str, Any]) -> dict[int, BalanceSettings]:
             pattern=_pattern(port, raw.get(CONF_BALANCE_PATTERN)),
             unit=unit.strip() or None if isinstance(unit, str) else None,
             interval=_interval(raw.get(CONF_BALANCE_INTERVAL)),
+            threshold=_threshold(raw.get(CONF_BALANCE_THRESHOLD)),
         )
     return settings
+
+
+def _threshold(raw: Any) -> float | None:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return float(raw)
+    return None
+
+
+def low_balance_issue_id(entry_id: str, port: int) -> str:
+    """One low-balance repair per port of an entry."""
+    return f"{ISSUE_LOW_BALANCE}_{entry_id}_{port}"
 
 
 def parse_amount(reply: str, pattern: re.Pattern[str] | None = None) -> float | None:
@@ -187,4 +205,31 @@ class BalanceManager:
             LOGGER.debug("Port %s: no amount found in the balance reply", port)
         self.readings[port] = reading
         self.listeners.notify(port)
+        self._follow_threshold(port, settings, reading)
         return reading
+
+    def _follow_threshold(
+        self, port: int, settings: BalanceSettings, reading: BalanceReading
+    ) -> None:
+        """Warn while the amount is below the port's threshold; an unread amount changes nothing."""
+        if settings.threshold is None or reading.value is None:
+            return
+        issue_id = low_balance_issue_id(self.entry.entry_id, port)
+        if reading.value >= settings.threshold:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        unit = f" {settings.unit}" if settings.unit else ""
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_LOW_BALANCE,
+            translation_placeholders={
+                "gateway": self.entry.title,
+                "port": str(port),
+                "balance": f"{reading.value:g}{unit}",
+                "threshold": f"{settings.threshold:g}{unit}",
+            },
+        )

@@ -30,6 +30,7 @@ CONF_BALANCE_CODE: Final = "code"
 CONF_BALANCE_PATTERN: Final = "pattern"
 CONF_BALANCE_UNIT: Final = "unit"
 CONF_BALANCE_INTERVAL: Final = "interval"
+CONF_BALANCE_THRESHOLD: Final = "threshold"
 
 DEFAULT_POLL_INTERVAL: Final = 30
 DEFAULT_BALANCE_PATTERN: Final = r"(\d+(?:[.,]\d+)?)"

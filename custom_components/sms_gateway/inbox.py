@@ -111,6 +111,7 @@ class DinstarInbox:
         self._port_listeners: dict[int, list[PortListener]] = {}
         self.last_push: datetime | None = None
         """When this entry last received a push since set-up (None: never)."""
+        self._push_waiters: list[asyncio.Future[None]] = []
 
     async def async_load(self, serial: str) -> None:
         """Load the memory before any push can arrive."""
@@ -225,6 +226,21 @@ class DinstarInbox:
         if self.last_push is None:
             ir.async_delete_issue(self._hass, DOMAIN, push_issue_id(self._entry.entry_id))
         self.last_push = dt_util.utcnow()
+        if self._push_waiters:
+            for waiter in self._push_waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+            self._push_waiters.clear()
+
+    async def async_wait_for_push(self) -> None:
+        """Return at the next push: the push repair waits for the user's test push."""
+        waiter: asyncio.Future[None] = self._hass.loop.create_future()
+        self._push_waiters.append(waiter)
+        try:
+            await waiter
+        finally:
+            if waiter in self._push_waiters:
+                self._push_waiters.remove(waiter)
 
     def _announce(self, messages: list[IncomingSms], source: MessageSource) -> None:
         debug = LOGGER.isEnabledFor(logging.DEBUG)

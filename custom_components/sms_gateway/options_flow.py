@@ -29,6 +29,7 @@ from .const import (
     CONF_BALANCE_CODE,
     CONF_BALANCE_INTERVAL,
     CONF_BALANCE_PATTERN,
+    CONF_BALANCE_THRESHOLD,
     CONF_BALANCE_UNIT,
     CONF_DEFAULT_PORTS,
     CONF_DEFAULT_RECIPIENTS,
@@ -207,6 +208,8 @@ class SmsGatewayOptionsFlow(ReloadingOptionsFlow):
                     CONF_BALANCE_UNIT: str(user_input.get(CONF_BALANCE_UNIT, "")).strip(),
                     CONF_BALANCE_INTERVAL: int(user_input[CONF_BALANCE_INTERVAL]),
                 }
+                if (threshold := user_input.get(CONF_BALANCE_THRESHOLD)) is not None:
+                    balances[str(self._port)][CONF_BALANCE_THRESHOLD] = float(threshold)
                 return self.async_save_options({**options, CONF_BALANCE: balances})
         schema = vol.Schema(
             {
@@ -214,6 +217,9 @@ class SmsGatewayOptionsFlow(ReloadingOptionsFlow):
                 vol.Required(CONF_BALANCE_PATTERN): TextSelector(),
                 vol.Optional(CONF_BALANCE_UNIT): TextSelector(),
                 vol.Required(CONF_BALANCE_INTERVAL): _whole_number(BALANCE_INTERVAL_RANGE, "min"),
+                vol.Optional(CONF_BALANCE_THRESHOLD): NumberSelector(
+                    NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any")
+                ),
             }
         )
         shown = user_input or {

@@ -7,10 +7,12 @@ and this flow shows the address.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import BooleanSelector
@@ -20,6 +22,9 @@ from .const import CONF_BALANCE
 from .webhook import push_url
 
 if TYPE_CHECKING:
+    from .coordinator import DinstarConfigEntry
+    from .inbox import DinstarInbox
+
     # Newer Home Assistant types a fix flow's steps as RepairsFlowResult; those releases are the
     # ones that need Python 3.14, which is how the type checker tells them apart.
     if sys.version_info >= (3, 14):
@@ -32,26 +37,31 @@ ISSUE_ENTRY_ID = "entry_id"
 ISSUE_PORT = "port"
 """Key of the issue data that names the port the issue is about."""
 RESET_BALANCE = "reset_balance"
+PUSH_WAIT = 300
+"""Seconds the push repair waits for the gateway's first push once the user saved its settings."""
 
 
 class PushUrlFlow(RepairsFlow):
-    """Show the address the gateway must push to; done once the user has read it."""
+    """Show the address the gateway must push to, then wait for a push to prove it works."""
 
     def __init__(self, entry_id: str) -> None:
         """Remember the entry; its webhook id is read when the address is shown."""
         self._entry_id = entry_id
+        self._waiting: asyncio.Task[bool] | None = None
 
     async def async_step_init(self, _issue: dict[str, str] | None = None) -> FixFlowResult:
         """Start here: what the repairs manager passes in is the issue id, not an answer."""
         return await self.async_step_confirm()
 
     async def async_step_confirm(self, user_input: dict[str, Any] | None = None) -> FixFlowResult:
-        """Show the address and the gateway settings it goes into; done once submitted."""
+        """Show the address and the gateway settings it goes into; then wait for a push."""
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         if entry is None:
             return self.async_abort(reason="entry_removed")
         if user_input is not None:
-            return self.async_create_entry(data={})
+            if entry.state is not ConfigEntryState.LOADED:
+                return self.async_create_entry(data={})  # nothing listens for a push now
+            return await self.async_step_wait_push()
         return self.async_show_form(
             step_id="confirm",
             data_schema=vol.Schema({}),
@@ -60,6 +70,53 @@ class PushUrlFlow(RepairsFlow):
                 "webhook_url": push_url(self.hass, entry.data[CONF_WEBHOOK_ID]),
             },
         )
+
+    async def async_step_wait_push(
+        self, _user_input: dict[str, Any] | None = None
+    ) -> FixFlowResult:
+        """Wait, with a spinner, until the gateway pushes or the wait runs out."""
+        entry: DinstarConfigEntry | None = self.hass.config_entries.async_get_entry(self._entry_id)
+        if entry is None or entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="entry_removed")
+        if self._waiting is None:
+            self._waiting = self.hass.async_create_task(
+                _pushed_within(entry.runtime_data.inbox, PUSH_WAIT)
+            )
+        if not self._waiting.done():
+            return self.async_show_progress(
+                step_id="wait_push",
+                progress_action="wait_push",
+                progress_task=self._waiting,
+                description_placeholders={"gateway": entry.title},
+            )
+        pushed = self._waiting.result()
+        self._waiting = None
+        return self.async_show_progress_done(next_step_id="pushed" if pushed else "no_push")
+
+    async def async_step_pushed(self, _user_input: dict[str, Any] | None = None) -> FixFlowResult:
+        """Finish: the gateway pushed."""
+        return self.async_create_entry(data={})
+
+    async def async_step_no_push(self, user_input: dict[str, Any] | None = None) -> FixFlowResult:
+        """No push came: say what to check, then show the address again."""
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        if user_input is not None or entry is None:
+            return await self.async_step_confirm()
+        return self.async_show_form(
+            step_id="no_push",
+            data_schema=vol.Schema({}),
+            description_placeholders={"gateway": entry.title},
+        )
+
+
+async def _pushed_within(inbox: DinstarInbox, seconds: float) -> bool:
+    """Tell whether the gateway pushed anything within the time given."""
+    try:
+        async with asyncio.timeout(seconds):
+            await inbox.async_wait_for_push()
+    except TimeoutError:
+        return False
+    return True
 
 
 class SimSwappedFlow(RepairsFlow):

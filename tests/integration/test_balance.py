@@ -13,7 +13,7 @@ from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_UNIT_OF_MEASUREMENT, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.sms_gateway.balance import (
     FIRST_REFRESH_DELAY,
     balance_settings,
+    low_balance_issue_id,
     parse_amount,
 )
 from custom_components.sms_gateway.const import (
@@ -325,6 +326,51 @@ async def test_unparseable_reply_leaves_balance_unknown_and_keeps_reply(
     reply = hass.states.get("sensor.dinstar_2817_port_0_last_ussd_reply")
     assert reply is not None
     assert reply.state == "Service indisponible"
+
+
+@pytest.mark.parametrize(
+    "balance_options", [{CONF_BALANCE: {"0": {"code": "*100#", "unit": "DH", "threshold": 20}}}]
+)
+async def test_a_balance_below_its_threshold_raises_a_repair_until_topped_up(
+    hass: HomeAssistant, init_integration: MockConfigEntry, dinstar_simulator: RunningDinstar
+) -> None:
+    balance = runtime_of(init_integration).balance
+    issue_id = low_balance_issue_id(init_integration.entry_id, 0)
+    issues = ir.async_get(hass)
+
+    await balance.async_refresh(0)  # the simulator's "Solde: 12.50 DH"
+
+    issue = issues.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "gateway": "Dinstar 2817",
+        "port": "0",
+        "balance": "12.5 DH",
+        "threshold": "20 DH",
+    }
+    # A reply without an amount says nothing about the balance: the warning stays.
+    await sim_control(
+        dinstar_simulator, "ussd-replies", {"port": 0, "text": "Service indisponible"}
+    )
+    await balance.async_refresh(0)
+    assert issues.async_get_issue(DOMAIN, issue_id) is not None
+
+    await sim_control(dinstar_simulator, "ussd-replies", {"port": 0, "text": "Solde: 20,00 DH"})
+    await balance.async_refresh(0)
+    assert issues.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_no_threshold_no_repair(
+    hass: HomeAssistant, init_integration: MockConfigEntry, dinstar_simulator: RunningDinstar
+) -> None:
+    await runtime_of(init_integration).balance.async_refresh(0)
+
+    assert (
+        ir.async_get(hass).async_get_issue(
+            DOMAIN, low_balance_issue_id(init_integration.entry_id, 0)
+        )
+        is None
+    )
 
 
 async def test_port_without_code_is_refused(

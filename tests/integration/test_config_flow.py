@@ -781,6 +781,24 @@ async def test_options_balance(hass: HomeAssistant, init_integration: MockConfig
     }
 
 
+async def test_options_balance_threshold_is_kept_and_shown_again(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A low-balance threshold is stored as a number; left out, the port has none."""
+    result = await open_options(hass, init_integration, "balance")
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {CONF_PORT: "1"})
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"code": "*100#", "pattern": DEFAULT_BALANCE_PATTERN, "interval": 60, "threshold": 5},
+    )
+
+    assert init_integration.options[CONF_BALANCE]["1"]["threshold"] == 5.0
+    result = await open_options(hass, init_integration, "balance")
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {CONF_PORT: "1"})
+    assert suggested_values(result)["threshold"] == 5.0
+
+
 async def test_options_balance_empty_code_switches_off(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:

@@ -52,6 +52,12 @@ async def polled_only(
     return issue
 
 
+async def sim_control(hass: HomeAssistant, sim: RunningDinstar, path: str, body: Any) -> None:
+    session = async_get_clientsession(hass)
+    async with session.post(f"{sim.url}/_sim/{path}", json=body) as response:
+        assert response.status == 200, await response.text()
+
+
 async def start_fix(client: Any, issue_id: str) -> dict[str, Any]:
     response = await client.post(FIX_URL, json={"handler": DOMAIN, "issue_id": issue_id})
     assert response.status == 200, await response.text()
@@ -78,12 +84,58 @@ async def test_the_issue_keeps_no_address_and_the_flow_shows_it(
     assert placeholders["gateway"] == init_integration.title
     assert placeholders["webhook_url"].endswith(f"/api/webhook/{WEBHOOK_ID}")
 
-    response = await client.post(f"{FIX_URL}/{shown['flow_id']}", json={})
-    assert response.status == 200
-    assert (await response.json())["type"] == "create_entry"
-    # Read and acted on: the issue goes; it comes back while SMS still arrive by polling only.
+    with patch("custom_components.sms_gateway.repairs.PUSH_WAIT", 0.01):
+        response = await client.post(f"{FIX_URL}/{shown['flow_id']}", json={})
+        assert response.status == 200
+        waiting = await response.json()
+        assert (waiting["type"], waiting["progress_action"]) == ("progress", "wait_push")
+        await hass.async_block_till_done()
+    # No push came: the flow says what to check, then shows the address again.
+    no_push = await (await client.get(f"{FIX_URL}/{shown['flow_id']}")).json()
+    assert (no_push["type"], no_push["step_id"]) == ("form", "no_push")
+    again = await (await client.post(f"{FIX_URL}/{shown['flow_id']}", json={})).json()
+    assert (again["type"], again["step_id"]) == ("form", "confirm")
+    # Read and acted on: the issue stays; it goes with the first push.
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue.issue_id) is not None
+
+
+async def test_the_flow_ends_when_the_first_push_arrives(
+    hass: HomeAssistant,
+    client: Any,
+    dinstar_simulator: RunningDinstar,
+    init_integration: MockConfigEntry,
+) -> None:
+    issue = await polled_only(hass, dinstar_simulator, init_integration)
+    shown = await start_fix(client, issue.issue_id)
+    waiting = await (await client.post(f"{FIX_URL}/{shown['flow_id']}", json={})).json()
+    assert waiting["type"] == "progress"
+
+    # The user saves the gateway's push settings and sends an SMS to one of its SIMs.
+    push_url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+    await sim_control(hass, dinstar_simulator, "push-url", {"url": push_url})
+    await sim_control(
+        hass, dinstar_simulator, "incoming", {"port": 0, "sender": "+40733280416", "text": "x"}
+    )
+    await hass.async_block_till_done()
+
+    done = await (await client.get(f"{FIX_URL}/{shown['flow_id']}")).json()
+    assert done["type"] == "create_entry"
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue.issue_id) is None
-    await polled_only(hass, dinstar_simulator, init_integration)
+
+
+async def test_a_flow_for_an_unloaded_gateway_only_shows_the_address(
+    hass: HomeAssistant,
+    client: Any,
+    dinstar_simulator: RunningDinstar,
+    init_integration: MockConfigEntry,
+) -> None:
+    issue = await polled_only(hass, dinstar_simulator, init_integration)
+    shown = await start_fix(client, issue.issue_id)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+
+    response = await client.post(f"{FIX_URL}/{shown['flow_id']}", json={})
+
+    assert (await response.json())["type"] == "create_entry"
 
 
 async def test_the_flow_falls_back_to_the_path_without_a_known_url(
