@@ -14,6 +14,7 @@ from .cloud_setup import async_setup_cloud
 from .cloudhook import async_delete_callback_issues
 from .const import CONF_PROVIDER, DOMAIN, PROVIDER_DINSTAR, PROVIDER_PLASGATE, PROVIDER_SMSLINK
 from .coordinator import DinstarConfigEntry
+from .credit_watch import async_delete_credit_issue
 from .dinstar_setup import async_setup_dinstar
 from .entity import gateway_identifiers
 from .notify import HASS_CONFIG, async_setup_legacy_notify
@@ -83,3 +84,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: SmsGatewayConfigEntry) 
     await async_remove_sim_store(hass, entry.entry_id)
     await async_remove_cloudhook(hass, entry.data)
     async_delete_callback_issues(hass, entry.entry_id)
+    async_delete_credit_issue(hass, entry.entry_id)

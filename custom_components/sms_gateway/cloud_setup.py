@@ -18,6 +18,7 @@ from .cloud_webhook import async_register_cloud_webhook
 from .cloudhook import CloudhookManager
 from .const import CONF_PROVIDER, CONF_TEST_MODE, DOMAIN, PROVIDER_SMSLINK
 from .coordinator import SmsLinkBalanceCoordinator
+from .credit_watch import async_follow_credit
 from .entity import account_device_info
 from .providers.errors import InvalidInputError
 from .runtime import CloudConfigEntry, CloudRuntimeData
@@ -51,6 +52,7 @@ async def async_setup_cloud(
         ) from err
     if balance is not None:
         await balance.async_config_entry_first_refresh()
+        entry.async_on_unload(async_follow_credit(hass, entry, balance))
     sends = CloudSendTracker(
         hass,
         entry,

@@ -3,7 +3,7 @@
 Everything runs against the simulators; only Home Assistant Cloud (no simulator) is patched.
 """
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 from unittest.mock import patch
 
@@ -92,6 +92,15 @@ def limit_platforms(only_platform: Platform | None) -> Iterator[None]:
         return
     with patch.dict(CLOUD_PLATFORMS, {provider: [only_platform] for provider in CLOUD_PLATFORMS}):
         yield
+
+
+@pytest.fixture(autouse=True)
+async def unload_while_limited(hass: HomeAssistant, limit_platforms: None) -> AsyncIterator[None]:
+    """Unload the entries before the platform limit ends: they unload what they set up."""
+    yield
+    for loaded in hass.config_entries.async_entries(DOMAIN):
+        if loaded.state is ConfigEntryState.LOADED:
+            assert await hass.config_entries.async_unload(loaded.entry_id)
 
 
 @pytest.fixture(params=["smslink", "plasgate"])
