@@ -12,12 +12,15 @@ space := $(empty) $(empty)
 FLOWS := $(addprefix custom_components/sms_gateway/,config_flow.py options_flow.py cloud_flow.py \
   cloud_account.py cloud_options_flow.py options_reload.py)
 
-.PHONY: test check demo demo-run demo-sms setup lint typecheck pytest bench pin-newest clean
+.PHONY: test check demo demo-run demo-sms setup lint typecheck pytest bench pin-newest clean \
+  browser screenshots
 
-# Every check, on both legs.
+# Every check, on both legs, then what a user sees in the browser, on both legs.
 test:
 	$(MAKE) check LEG=floor
 	bash scripts/newest.sh $(MAKE) check LEG=newest
+	$(MAKE) browser LEG=floor
+	$(MAKE) browser LEG=newest
 
 # Every check on one leg: make check LEG=floor|newest (the newest through scripts/newest.sh).
 check: lint typecheck pytest
@@ -52,9 +55,29 @@ else
 	$(MAKE) demo-run LEG=floor
 endif
 
+# DEMO_ARGS: the demo's own arguments (`make demo-run DEMO_ARGS="run --port 8124"`).
+DEMO_ARGS ?=
 demo-run: setup
 	@bash scripts/demo_requirements.sh $(VENV)
-	$(BIN)/python -m demo
+	$(BIN)/python -m demo $(DEMO_ARGS)
+
+# The demo of LEG in the background, then headless Chromium through it (browser/checks.mjs):
+# login, dashboard, a port's device page, the add-integration form's errors, an SMS sent from
+# the UI and one received, in the Logbook. Screenshots in browser/screenshots/LEG-STEP.png.
+browser:
+	@bash scripts/browser.sh $(LEG)
+
+# The browser checks, then the README's pictures from them (those whose checks passed).
+SCREENSHOTS := dashboard-after:dashboard device-last-sms:device logbook:logbook \
+  config-flow-invalid-auth:config-flow-error
+screenshots:
+	@status=0; bash scripts/browser.sh $(LEG) || status=$$?; mkdir -p docs/images; \
+	for pair in $(SCREENSHOTS); do \
+	  shot=browser/screenshots/$(LEG)-$${pair%%:*}.png; \
+	  if [ -f "$$shot" ]; then cp "$$shot" "docs/images/$${pair#*:}.png"; \
+	    echo "docs/images/$${pair#*:}.png <- $$shot"; \
+	  else echo "no $$shot: docs/images/$${pair#*:}.png left as it was" >&2; status=1; fi; \
+	done; exit $$status
 
 # While `make demo` runs, in another terminal: make demo-sms FROM=+40712345678 TEXT="hello" [SIM_PORT=0]
 # or, to the SMSLink account: make demo-sms PROVIDER=smslink FROM=0712345678 TEXT="hello"
