@@ -10,7 +10,7 @@ empty :=
 comma := ,
 space := $(empty) $(empty)
 FLOWS := $(addprefix custom_components/sms_gateway/,config_flow.py options_flow.py cloud_flow.py \
-  cloud_account.py cloud_options_flow.py options_reload.py)
+  cloud_account.py cloud_options_flow.py options_reload.py route_flow.py)
 
 .PHONY: test check demo demo-run demo-sms setup lint typecheck pytest bench pin-newest clean \
   browser screenshots

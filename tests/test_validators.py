@@ -34,8 +34,8 @@ TRANSLATION_FILES = sorted((COMPONENT / "translations").glob("*.json"))
 ALL_STRING_FILES = [COMPONENT / "strings.json", *TRANSLATION_FILES]
 
 # Which modules show the config flow's steps and which the options flow's.
-CONFIG_FLOW_MODULES = ("config_flow.py", "cloud_flow.py")
-OPTIONS_FLOW_MODULES = ("options_flow.py", "cloud_options_flow.py")
+CONFIG_FLOW_MODULES = ("config_flow.py", "cloud_flow.py", "route_flow.py")
+OPTIONS_FLOW_MODULES = ("options_flow.py", "cloud_options_flow.py", "route_flow.py")
 REPAIRS_MODULE = "repairs.py"
 
 

@@ -9,16 +9,25 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .assist import async_start_assist
 from .callback_url import async_remove_cloudhook
 from .cloud_setup import async_setup_cloud
 from .cloudhook import async_delete_callback_issues
-from .const import CONF_PROVIDER, DOMAIN, PROVIDER_DINSTAR, PROVIDER_PLASGATE, PROVIDER_SMSLINK
+from .const import (
+    CONF_PROVIDER,
+    DOMAIN,
+    PROVIDER_DINSTAR,
+    PROVIDER_PLASGATE,
+    PROVIDER_ROUTE,
+    PROVIDER_SMSLINK,
+)
 from .coordinator import DinstarConfigEntry
 from .credit_watch import async_delete_credit_issue
 from .dinstar_setup import async_setup_dinstar
 from .entity import gateway_identifiers
 from .notify import HASS_CONFIG, async_setup_legacy_notify
-from .runtime import CloudConfigEntry, SmsGatewayConfigEntry
+from .route_setup import ROUTE_PLATFORMS, async_setup_route
+from .runtime import CloudConfigEntry, RouteConfigEntry, SmsGatewayConfigEntry
 from .sending import async_remove_send_store
 from .services import async_setup_services
 from .sim_watch import async_remove_sim_store
@@ -43,6 +52,8 @@ CLOUD_PLATFORMS: Final[dict[str, list[Platform]]] = {
 
 def _platforms(entry: SmsGatewayConfigEntry) -> list[Platform]:
     provider: str = entry.data.get(CONF_PROVIDER, PROVIDER_DINSTAR)
+    if provider == PROVIDER_ROUTE:
+        return ROUTE_PLATFORMS
     return PLATFORMS if provider == PROVIDER_DINSTAR else CLOUD_PLATFORMS[provider]
 
 
@@ -54,11 +65,16 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: SmsGatewayConfigEntry) -> bool:
-    """Set up a gateway or an account, then its notify service."""
-    if entry.data.get(CONF_PROVIDER, PROVIDER_DINSTAR) == PROVIDER_DINSTAR:
+    """Set up a gateway, an account or a failover route, then its notify service."""
+    provider: str = entry.data.get(CONF_PROVIDER, PROVIDER_DINSTAR)
+    if provider == PROVIDER_DINSTAR:
         await async_setup_dinstar(hass, cast("DinstarConfigEntry", entry), _platforms(entry))
+    elif provider == PROVIDER_ROUTE:
+        await async_setup_route(hass, cast("RouteConfigEntry", entry))
     else:
         await async_setup_cloud(hass, cast("CloudConfigEntry", entry), _platforms(entry))
+    # After set-up: commands that came while Home Assistant was stopped are not run now.
+    async_start_assist(hass, entry)
     async_setup_legacy_notify(hass, entry)
     return True
 

@@ -1,4 +1,4 @@
-"""Options of an SMSLink or Plasgate account: sender, country, default recipients, test mode.
+"""Options of an SMSLink or Plasgate account: sender, country, recipients, test mode, SMS to Assist.
 
 The sender and every default recipient are checked the way a send will check them, with the
 country chosen on the same form; the entry's update listener reloads it to apply them.
@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import section
 from homeassistant.generated.countries import COUNTRIES
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -23,6 +24,7 @@ from homeassistant.helpers.selector import (
 import phonenumbers
 import voluptuous as vol
 
+from .assist_options import CONF_ASSIST, assist_from_form, assist_schema, assist_shown
 from .callback_url import callback_url
 from .cloud_account import SERVICES, CloudService, form_sender, service_error
 from .cloud_clients import plasgate_client, smslink_client
@@ -79,7 +81,22 @@ def _schema(service: CloudService) -> vol.Schema:
     }
     if service.provider == PROVIDER_SMSLINK:
         fields[vol.Optional(CONF_TEST_MODE, default=False)] = BooleanSelector()
+        # Only SMSLink brings incoming SMS (2-Way); Plasgate has nobody to answer.
+        fields[vol.Optional(CONF_ASSIST)] = section(assist_schema(), {"collapsed": True})
     return vol.Schema(fields)
+
+
+def _assist_from_form(
+    service: CloudService, user_input: dict[str, Any], country: str
+) -> tuple[dict[str, Any], list[str]]:
+    """Return the SMS to Assist options (SMSLink only) and its bad numbers, by position.
+
+    A form without the section (an older client, a script) leaves the stored ones as they are.
+    """
+    if service.provider != PROVIDER_SMSLINK or CONF_ASSIST not in user_input:
+        return {}, []
+    assist, bad = assist_from_form(user_input[CONF_ASSIST], country)
+    return {CONF_ASSIST: assist}, bad
 
 
 class CloudOptionsFlow(ReloadingOptionsFlow):
@@ -119,12 +136,21 @@ class CloudOptionsFlow(ReloadingOptionsFlow):
                 recipients, bad = _checked_numbers(
                     user_input.get(CONF_DEFAULT_RECIPIENTS, []), provider_number
                 )
+                assist, bad_assist = _assist_from_form(service, user_input, options[CONF_COUNTRY])
                 if bad:
                     errors[CONF_DEFAULT_RECIPIENTS] = "invalid_recipient"
                     placeholders["invalid"] = ", ".join(bad)
+                elif bad_assist:
+                    errors[CONF_ASSIST] = "assist_invalid_number"
+                    placeholders["invalid"] = ", ".join(bad_assist)
                 else:
                     return self.async_save_options(
-                        {**entry.options, **options, CONF_DEFAULT_RECIPIENTS: recipients}
+                        {
+                            **entry.options,
+                            **options,
+                            CONF_DEFAULT_RECIPIENTS: recipients,
+                            **assist,
+                        }
                     )
         shown = user_input or {
             CONF_SENDER: entry.options.get(CONF_SENDER, service.sender),
@@ -133,6 +159,7 @@ class CloudOptionsFlow(ReloadingOptionsFlow):
             ),
             CONF_DEFAULT_RECIPIENTS: list(entry.options.get(CONF_DEFAULT_RECIPIENTS, [])),
             CONF_TEST_MODE: entry.options.get(CONF_TEST_MODE, False),
+            CONF_ASSIST: assist_shown(entry.options),
         }
         return self.async_show_form(
             step_id="account",

@@ -25,6 +25,7 @@ from .providers.errors import (
     AuthError,
     ProviderError,
 )
+from .route_reports import route_of
 from .sending import (
     STATUS_DELIVERED,
     STATUS_FAILED,
@@ -236,6 +237,7 @@ class CloudSendTracker:
             "status": status,
             "raw_status": raw_status,
             "device_id": account_device_id(self._hass, self._entry),
+            **route_of(self._hass, self._entry.entry_id, message_id),
         }
         if batch_id is not None:
             data["batch_id"] = batch_id

@@ -37,6 +37,7 @@ from .const import (
     LOGGER,
     PROVIDER_DINSTAR,
     PROVIDER_PLASGATE,
+    PROVIDER_ROUTE,
     PROVIDER_SMSLINK,
 )
 from .options_flow import SmsGatewayOptionsFlow
@@ -49,9 +50,10 @@ from .providers.errors import (
     ProviderConnectionError,
     ProviderError,
 )
+from .route_flow import RouteFlow, RouteOptionsFlow
 
-# The first step's menu: one step per provider.
-PROVIDER_STEPS: Final = [PROVIDER_DINSTAR, PROVIDER_SMSLINK, PROVIDER_PLASGATE]
+# The first step's menu: one step per provider, then a route over them.
+PROVIDER_STEPS: Final = [PROVIDER_DINSTAR, PROVIDER_SMSLINK, PROVIDER_PLASGATE, PROVIDER_ROUTE]
 
 DEFAULT_USERNAME: Final = "admin"
 # A serial's last characters tell gateways apart and keep entity ids short.
@@ -125,8 +127,8 @@ def _without_password(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if key != CONF_PASSWORD}
 
 
-class SmsGatewayConfigFlow(CloudAccountFlow, domain=DOMAIN):
-    """Add a Dinstar gateway, an SMSLink connection or a Plasgate account."""
+class SmsGatewayConfigFlow(RouteFlow, CloudAccountFlow, domain=DOMAIN):
+    """Add a Dinstar gateway, an SMSLink connection, a Plasgate account or a failover route."""
 
     VERSION = 1
 
@@ -141,6 +143,8 @@ class SmsGatewayConfigFlow(CloudAccountFlow, domain=DOMAIN):
         """Dinstar: polling, sending defaults and per-port balance; cloud: sending defaults."""
         if config_entry.data[CONF_PROVIDER] == PROVIDER_DINSTAR:
             return SmsGatewayOptionsFlow()
+        if config_entry.data[CONF_PROVIDER] == PROVIDER_ROUTE:
+            return RouteOptionsFlow()
         return CloudOptionsFlow()
 
     async def _probe(self, data: Mapping[str, Any]) -> tuple[GatewayProbe | None, dict[str, str]]:
@@ -260,6 +264,8 @@ class SmsGatewayConfigFlow(CloudAccountFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change the address or login of the same gateway; the webhook id stays."""
         entry = self._get_reconfigure_entry()
+        if entry.data[CONF_PROVIDER] == PROVIDER_ROUTE:
+            return self.async_abort(reason="route_reconfigure")
         if entry.data[CONF_PROVIDER] != PROVIDER_DINSTAR:
             return await self._async_step_reconfigure_account()
         errors: dict[str, str] = {}

@@ -11,6 +11,8 @@ CONF_PROVIDER: Final = "provider"
 PROVIDER_DINSTAR: Final = "dinstar"
 PROVIDER_SMSLINK: Final = "smslink"
 PROVIDER_PLASGATE: Final = "plasgate"
+PROVIDER_ROUTE: Final = "route"
+"""A failover route: no service of its own, an ordered list of the other entries."""
 
 # Cloud accounts (entry data; CONF_URL from homeassistant.const overrides the service's address)
 CONF_CONNECTION_ID: Final = "connection_id"
@@ -31,6 +33,8 @@ CONF_BALANCE_PATTERN: Final = "pattern"
 CONF_BALANCE_UNIT: Final = "unit"
 CONF_BALANCE_INTERVAL: Final = "interval"
 CONF_BALANCE_THRESHOLD: Final = "threshold"
+CONF_ROUTE_SERVICES: Final = "services"
+"""A route's gateways and accounts, by entry id, in the order they are tried."""
 
 DEFAULT_POLL_INTERVAL: Final = 30
 DEFAULT_BALANCE_PATTERN: Final = r"(\d+(?:[.,]\d+)?)"
@@ -45,6 +49,7 @@ EVENT_SMS_RECEIVED: Final = "sms_gateway_sms_received"
 EVENT_DELIVERY_REPORT: Final = "sms_gateway_delivery_report"
 EVENT_SMS_SENT: Final = "sms_gateway_sms_sent"
 EVENT_USSD_REPLY: Final = "sms_gateway_ussd_reply"
+EVENT_ASSIST: Final = "sms_gateway_assist"
 
 SMS_UNIT: Final = "SMS"
 """Unit of counts of SMS: an account's allowance, a gateway's queue."""

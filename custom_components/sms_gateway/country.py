@@ -9,6 +9,9 @@ from homeassistant.core import HomeAssistant
 import phonenumbers
 from phonenumbers import carrier
 
+from .providers.errors import InvalidInputError
+from .providers.text import mask_number, normalise_number
+
 
 def calling_code(country: str) -> str:
     """Return the calling code of an ISO 3166 country, or raise ValueError for an unknown one."""
@@ -39,3 +42,24 @@ def number_operator(number: str | None) -> str | None:
     except phonenumbers.NumberParseException:
         return None
     return carrier.name_for_number(parsed, "en") or None
+
+
+def international_number(number: str, country: str | None) -> str:
+    """Return a number in E.164 (+40712345678), a national one taken as the country's.
+
+    So that one person's number compares equal however a gateway, a service or a user writes it
+    (`0712 345 678`, `0040712345678`, `+40712345678`). Raises InvalidInputError for what is no
+    possible number, or a national number without a country.
+    """
+    cleaned = normalise_number(number)
+    if cleaned.startswith("00"):
+        cleaned = "+" + cleaned[2:]
+    try:
+        parsed = phonenumbers.parse(cleaned, country.upper() if country else None)
+    except phonenumbers.NumberParseException:
+        raise InvalidInputError(
+            f"The phone number {mask_number(cleaned)} is not international"
+        ) from None
+    if not phonenumbers.is_possible_number(parsed):
+        raise InvalidInputError(f"The phone number {mask_number(cleaned)} is not a possible one")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

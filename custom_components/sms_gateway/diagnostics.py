@@ -16,7 +16,7 @@ from .const import (
     CONF_PRIVATE_KEY,
     CONF_SECRET,
 )
-from .runtime import CloudRuntimeData, SmsGatewayConfigEntry
+from .runtime import CloudRuntimeData, RouteRuntimeData, SmsGatewayConfigEntry
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -28,6 +28,7 @@ TO_REDACT = {
     CONF_SECRET,
     CONF_CLOUDHOOK_URL,
     "number",
+    "numbers",  # SMS to Assist's allowed numbers
     "imsi",
     "iccid",
     "imei",
@@ -41,6 +42,9 @@ async def async_get_config_entry_diagnostics(
     """Entry settings and what the gateway or account last said, redacted."""
     runtime = entry.runtime_data
     settings = {"data": dict(entry.data), "options": dict(entry.options)}
+    if isinstance(runtime, RouteRuntimeData):
+        # The services' own diagnostics hold their state; the route only its order.
+        return async_redact_data({"entry": settings}, TO_REDACT)
     if isinstance(runtime, CloudRuntimeData):
         balance = runtime.balance
         return async_redact_data(

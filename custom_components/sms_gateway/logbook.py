@@ -16,7 +16,13 @@ from homeassistant.components.logbook import (
 )
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .const import DOMAIN, EVENT_DELIVERY_REPORT, EVENT_SMS_RECEIVED, EVENT_SMS_SENT
+from .const import (
+    DOMAIN,
+    EVENT_ASSIST,
+    EVENT_DELIVERY_REPORT,
+    EVENT_SMS_RECEIVED,
+    EVENT_SMS_SENT,
+)
 
 PREVIEW_LENGTH: Final = 80
 """Characters of a text shown in a logbook line; the event keeps it whole."""
@@ -111,6 +117,25 @@ def async_describe_events(
             LOGBOOK_ENTRY_ICON: "mdi:message-arrow-right",
         }
 
+    @callback
+    def describe_assist(event: Event) -> Description:
+        """One line per SMS to Assist command: what was asked, and the answer or why none."""
+        data = dict(event.data)
+        asked = f"Assist: “{preview(data.get('text'))}” from {data.get('sender')}"
+        answer = f" → “{preview(data.get('reply'))}”"
+        outcome = {
+            "answered": answer,
+            "not_sent": f"{answer} (the answer could not be sent)",
+            "rate_limited": " not passed on (over the hourly limit)",
+            "no_answer": " got no answer from the agent",
+        }
+        return {
+            LOGBOOK_ENTRY_NAME: source(data),
+            LOGBOOK_ENTRY_MESSAGE: asked + outcome.get(str(data.get("outcome")), ""),
+            LOGBOOK_ENTRY_ICON: "mdi:robot-outline",
+        }
+
     async_describe_event(DOMAIN, EVENT_SMS_RECEIVED, describe_sms)
+    async_describe_event(DOMAIN, EVENT_ASSIST, describe_assist)
     async_describe_event(DOMAIN, EVENT_SMS_SENT, describe_sent)
     async_describe_event(DOMAIN, EVENT_DELIVERY_REPORT, describe_report)

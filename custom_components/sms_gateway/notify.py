@@ -18,6 +18,7 @@ from homeassistant.const import CONF_NAME, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import discovery
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 from homeassistant.util.hass_dict import HassKey
@@ -27,7 +28,14 @@ from .const import CONF_DEFAULT_RECIPIENTS, DOMAIN
 from .coordinator import DinstarConfigEntry, DinstarPortsCoordinator
 from .entity import DinstarEntity, account_device_info
 from .errors import translate_errors
-from .runtime import CloudConfigEntry, DinstarRuntimeData, SmsGatewayConfigEntry
+from .route_setup import route_device_info
+from .runtime import (
+    CloudConfigEntry,
+    DinstarRuntimeData,
+    RouteConfigEntry,
+    RouteRuntimeData,
+    SmsGatewayConfigEntry,
+)
 from .send_request import async_send
 from .services import SEND_OPTIONS
 
@@ -179,8 +187,12 @@ async def async_setup_entry(
     if isinstance(runtime, DinstarRuntimeData):
         gateway = cast("DinstarConfigEntry", entry)
         async_add_entities([DinstarNotifyEntity(gateway, runtime.ports, SEND_MESSAGE)])
+    elif isinstance(runtime, RouteRuntimeData):
+        route = cast("RouteConfigEntry", entry)
+        async_add_entities([AccountNotifyEntity(entry, SEND_MESSAGE, route_device_info(route))])
     else:
-        async_add_entities([AccountNotifyEntity(cast("CloudConfigEntry", entry), SEND_MESSAGE)])
+        account = cast("CloudConfigEntry", entry)
+        async_add_entities([AccountNotifyEntity(entry, SEND_MESSAGE, account_device_info(account))])
 
 
 class DinstarNotifyEntity(DinstarEntity[DinstarPortsCoordinator], NotifyEntity):
@@ -204,19 +216,23 @@ class DinstarNotifyEntity(DinstarEntity[DinstarPortsCoordinator], NotifyEntity):
 
 
 class AccountNotifyEntity(NotifyEntity):
-    """`notify.send_message` to an account's default recipients, from its sender."""
+    """`notify.send_message` to an account's or a route's default recipients."""
 
     _attr_has_entity_name = True
 
-    def __init__(self, entry: CloudConfigEntry, description: NotifyEntityDescription) -> None:
-        """Tie the entity to the account device; the entry's options are read at send time."""
+    def __init__(
+        self,
+        entry: SmsGatewayConfigEntry,
+        description: NotifyEntityDescription,
+        device_info: DeviceInfo,
+    ) -> None:
+        """Tie the entity to the entry's device; the entry's options are read at send time."""
         self.entity_description = description
         self._attr_unique_id = f"{entry.entry_id}_{description.key}"
-        self._attr_device_info = account_device_info(entry)
+        self._attr_device_info = device_info
         self._entry = entry
 
     @translate_errors
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send to the default recipients; without any, say where to set them."""
-        entry = cast("SmsGatewayConfigEntry", self._entry)
-        await _async_send(entry, message, title, None, None, takes_targets=False)
+        await _async_send(self._entry, message, title, None, None, takes_targets=False)

@@ -1,4 +1,4 @@
-"""Options: how often to poll, whom and from which ports to send by default, and balance per port.
+"""Options: polling, whom and from which ports to send by default, balance per port, SMS to Assist.
 
 Home Assistant 2025.4 has no OptionsFlowWithReload: the entry's update listener reloads it.
 """
@@ -24,6 +24,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from .assist_options import CONF_ASSIST, CONF_NUMBERS, assist_from_form, assist_schema, assist_shown
 from .const import (
     CONF_BALANCE,
     CONF_BALANCE_CODE,
@@ -131,7 +132,7 @@ class SmsGatewayOptionsFlow(ReloadingOptionsFlow):
         self._ports = self._gateway_ports()
         if not self._ports:
             return self.async_abort(reason="no_ports")
-        return self.async_show_menu(step_id="init", menu_options=["settings", "balance"])
+        return self.async_show_menu(step_id="init", menu_options=["settings", "balance", "assist"])
 
     async def async_step_settings(
         self, user_input: dict[str, Any] | None = None
@@ -232,4 +233,27 @@ class SmsGatewayOptionsFlow(ReloadingOptionsFlow):
             data_schema=self.add_suggested_values_to_schema(schema, shown),
             errors=errors,
             description_placeholders={"port": str(self._port)},
+        )
+
+    async def async_step_assist(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """SMS to Assist: who may talk to which agent, and how often.
+
+        A national number is taken as Home Assistant's country's: the SIMs are where it is.
+        """
+        options = self.config_entry.options
+        errors: dict[str, str] = {}
+        placeholders = {"invalid": ""}
+        if user_input is not None:
+            assist, bad = assist_from_form(user_input, self.hass.config.country)
+            if not bad:
+                return self.async_save_options({**options, CONF_ASSIST: assist})
+            errors[CONF_NUMBERS] = "assist_invalid_number"
+            placeholders["invalid"] = ", ".join(bad)
+        return self.async_show_form(
+            step_id="assist",
+            data_schema=self.add_suggested_values_to_schema(
+                assist_schema(), user_input or assist_shown(options)
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
         )

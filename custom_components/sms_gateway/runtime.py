@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 
@@ -17,6 +18,9 @@ from .inbox import DinstarInbox
 from .providers.dinstar import DinstarClient
 from .sending import SendTracker
 from .ussd import UssdManager
+
+if TYPE_CHECKING:
+    from .failover import FailoverSender
 
 
 @dataclass(kw_only=True)
@@ -42,5 +46,13 @@ class CloudRuntimeData:
     balance: SmsLinkBalanceCoordinator | None = None
 
 
+@dataclass(kw_only=True)
+class RouteRuntimeData:
+    """A failover route: its sender holds the gateways and accounts to try, in order."""
+
+    sends: FailoverSender
+
+
 type CloudConfigEntry = ConfigEntry[CloudRuntimeData]
-type SmsGatewayConfigEntry = ConfigEntry[DinstarRuntimeData | CloudRuntimeData]
+type RouteConfigEntry = ConfigEntry[RouteRuntimeData]
+type SmsGatewayConfigEntry = ConfigEntry[DinstarRuntimeData | CloudRuntimeData | RouteRuntimeData]

@@ -13,7 +13,7 @@ from typing import Any, Final
 from homeassistant.exceptions import ServiceValidationError
 
 from .const import DOMAIN
-from .runtime import CloudRuntimeData, SmsGatewayConfigEntry
+from .runtime import CloudRuntimeData, RouteRuntimeData, SmsGatewayConfigEntry
 from .sending import ENCODING_CHOICES, default_ports
 
 ATTR_PORTS: Final = "ports"
@@ -30,6 +30,31 @@ def _refuse(key: str, title: str) -> ServiceValidationError:
     )
 
 
+async def _async_send_route(
+    title: str,
+    runtime: RouteRuntimeData,
+    recipients: Sequence[str],
+    message: str,
+    options: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    """Send through a route; each service uses its own ports, sender and encoding."""
+    named = [option for option in (ATTR_PORTS, ATTR_SENDER) if options.get(option)]
+    if options.get(ATTR_ENCODING, "auto") != "auto":
+        named.append(ATTR_ENCODING)
+    if named:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="route_option_not_supported",
+            translation_placeholders={"option": named[0], "title": title},
+        )
+    return await runtime.sends.async_send(
+        recipients,
+        message,
+        delivery_report=options.get(ATTR_DELIVERY_REPORT, True),
+        wait=options[ATTR_TIMEOUT] if options.get(ATTR_WAIT) else None,
+    )
+
+
 async def async_send(
     entry: SmsGatewayConfigEntry,
     recipients: Sequence[str],
@@ -38,6 +63,8 @@ async def async_send(
 ) -> list[dict[str, Any]]:
     """Send once through the entry's provider; with `wait`, report what became of each SMS."""
     runtime = entry.runtime_data
+    if isinstance(runtime, RouteRuntimeData):
+        return await _async_send_route(entry.title, runtime, recipients, message, options)
     if isinstance(runtime, CloudRuntimeData):
         if options.get(ATTR_PORTS):
             raise _refuse("ports_not_supported", entry.title)

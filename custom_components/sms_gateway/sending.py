@@ -33,6 +33,7 @@ from .providers.dinstar_models import (
 )
 from .providers.errors import MAY_HAVE_SENT, InvalidInputError, ProviderError
 from .providers.text import Encoding, TextPlan, mask_number, normalise_number, plan_text
+from .route_reports import route_of
 from .sent_event import async_fire_sms_sent
 from .waiting import Waiters
 
@@ -436,6 +437,7 @@ class SendTracker:
                 "raw_status": raw_status,
                 "port": port,
                 "device_id": self._port_device_id(port),
+                **route_of(self._hass, self._entry.entry_id, message_id),
             },
         )
 

@@ -18,7 +18,12 @@ from .coordinator import DinstarConfigEntry
 from .entity import port_identifier
 from .errors import translate_errors
 from .providers.dinstar import MAX_PORT
-from .runtime import CloudRuntimeData, DinstarRuntimeData, SmsGatewayConfigEntry
+from .runtime import (
+    CloudRuntimeData,
+    DinstarRuntimeData,
+    RouteRuntimeData,
+    SmsGatewayConfigEntry,
+)
 from .send_request import (
     ATTR_DELIVERY_REPORT,
     ATTR_ENCODING,
@@ -157,6 +162,12 @@ async def _async_refresh_balance(call: ServiceCall) -> None:
     if isinstance(runtime, CloudRuntimeData):
         await _async_refresh_account_balance(entry.title, runtime)
         return
+    if isinstance(runtime, RouteRuntimeData):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="route_no_balance",
+            translation_placeholders={"title": entry.title},
+        )
     balance = runtime.balance
     if not balance.settings:
         raise ServiceValidationError(

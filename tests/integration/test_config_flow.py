@@ -617,7 +617,7 @@ async def open_options(hass: HomeAssistant, entry: MockConfigEntry, page: str) -
     """Open the options menu and go to one page."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["settings", "balance"]
+    assert result["menu_options"] == ["settings", "balance", "assist"]
     return await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": page}
     )

@@ -787,12 +787,24 @@ async def test_smslink_options(
     """Sender, country, recipients (checked as SMSLink takes them) and test mode."""
     smslink_entry.add_to_hass(hass)
     result = await open_options(hass, smslink_entry)
-    assert fields(result) == [CONF_SENDER, CONF_COUNTRY, CONF_DEFAULT_RECIPIENTS, CONF_TEST_MODE]
+    assert fields(result) == [
+        CONF_SENDER,
+        CONF_COUNTRY,
+        CONF_DEFAULT_RECIPIENTS,
+        CONF_TEST_MODE,
+        "assist",  # SMS to Assist, tested in test_assist_options.py
+    ]
     assert suggested_values(result) == {
         CONF_SENDER: "numeric",
         CONF_COUNTRY: "RO",
         CONF_DEFAULT_RECIPIENTS: [SMSLINK_DEFAULT_RECIPIENT],
         CONF_TEST_MODE: False,
+        "assist": {
+            "enabled": False,
+            "numbers": [],
+            "agent_id": "conversation.home_assistant",
+            "rate_limit": 10,
+        },
     }
     flow_id = result["flow_id"]
 

@@ -28,6 +28,7 @@ from .errors import (
     NotFoundError,
     ProviderConnectionError,
     ProviderTimeoutError,
+    ProviderUnreachableError,
     RejectedError,
     ServiceError,
 )
@@ -293,6 +294,8 @@ class DinstarTransport:
             raise ProviderTimeoutError(
                 f"Dinstar {path} did not answer within {self._timeout:g} s"
             ) from err
+        except aiohttp.ClientConnectorError as err:
+            raise ProviderUnreachableError(f"Dinstar {path} failed: {type(err).__name__}") from err
         except aiohttp.ClientError as err:
             raise ProviderConnectionError(f"Dinstar {path} failed: {type(err).__name__}") from err
         _LOGGER.debug("Dinstar %s %s -> HTTP %s", method, path, response.status)

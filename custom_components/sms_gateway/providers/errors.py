@@ -15,6 +15,14 @@ class ProviderConnectionError(ProviderError):
     """The service could not be reached, dropped the connection or did not answer in time."""
 
 
+class ProviderUnreachableError(ProviderConnectionError):
+    """No connection could be made (refused, no route, TLS handshake): nothing was sent.
+
+    Still a connection error, so every caller that treats those as uncertain stays careful; a
+    failover route (failover.py) may try its next service, since this send certainly did not go.
+    """
+
+
 class ProviderTimeoutError(ProviderConnectionError):
     """The service did not answer within the client's timeout."""
 

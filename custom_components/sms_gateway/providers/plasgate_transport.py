@@ -25,6 +25,7 @@ from .errors import (
     InvalidResponseError,
     ProviderConnectionError,
     ProviderTimeoutError,
+    ProviderUnreachableError,
     RateLimitedError,
     RejectedError,
     ServiceError,
@@ -158,6 +159,10 @@ class PlasgateTransport:
         except TimeoutError:
             raise ProviderTimeoutError(
                 f"Plasgate {path} did not answer within {self._timeout:g} s"
+            ) from None
+        except aiohttp.ClientConnectorError as err:
+            raise ProviderUnreachableError(
+                f"Plasgate {path} failed: {type(err).__name__}"
             ) from None
         except (aiohttp.ClientError, ValueError) as err:
             # Not chained: some aiohttp errors quote the URL, and the URL carries the key.

@@ -23,6 +23,7 @@ from .errors import (
     InvalidResponseError,
     ProviderConnectionError,
     ProviderTimeoutError,
+    ProviderUnreachableError,
 )
 from .smslink_numbers import ROMANIA, check_calling_code, smslink_number
 from .smslink_package import (
@@ -169,6 +170,8 @@ class SmsLinkClient:
             raise ProviderTimeoutError(
                 f"SMSLink {name} did not answer within {self._timeout:g} s"
             ) from err
+        except aiohttp.ClientConnectorError as err:
+            raise ProviderUnreachableError(f"SMSLink {name} failed: {type(err).__name__}") from err
         except aiohttp.ClientError as err:
             raise ProviderConnectionError(f"SMSLink {name} failed: {type(err).__name__}") from err
         _LOGGER.debug("SMSLink POST %s -> HTTP %s", name, status)
