@@ -9,8 +9,8 @@ BIN := $(VENV)/bin
 empty :=
 comma := ,
 space := $(empty) $(empty)
-FLOWS := $(addprefix custom_components/sms_gateway/,config_flow.py options_flow.py cloud_flow.py \
-  cloud_account.py cloud_options_flow.py options_reload.py route_flow.py)
+FLOWS := $(addprefix custom_components/sms_gateway/,config_flow.py gateway/options_flow.py accounts/flow.py \
+  accounts/catalog.py accounts/options_flow.py options_reload.py routes/flow.py)
 
 .PHONY: test check demo demo-run demo-sms setup lint typecheck pytest bench pin-newest clean \
   browser screenshots

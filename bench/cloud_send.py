@@ -27,16 +27,16 @@ import aiohttp
 from aiohttp import web
 
 from custom_components.sms_gateway.providers.plasgate import PlasgateClient
-from custom_components.sms_gateway.providers.plasgate_limiter import (
+from custom_components.sms_gateway.providers.plasgate.limiter import (
     BATCH_PER_MINUTE,
     SlidingWindowLimiter,
     Slot,
 )
 from custom_components.sms_gateway.providers.smslink import SmsLinkClient
-from simulators.plasgate import PlasgateSimulator
-from simulators.plasgate_clock import SimClock
+from simulators.plasgate.clock import SimClock
+from simulators.plasgate.simulator import PlasgateSimulator
 from simulators.server import serve
-from simulators.smslink import SmsLinkSettings, SmsLinkSimulator
+from simulators.smslink.simulator import SmsLinkSettings, SmsLinkSimulator
 
 RECIPIENTS = 1000
 TEXT = "Benchmark message"

@@ -15,7 +15,7 @@ import time
 import aiohttp
 
 from custom_components.sms_gateway.providers.dinstar import DinstarClient
-from simulators.dinstar import DinstarSettings, DinstarSimulator
+from simulators.dinstar.simulator import DinstarSettings, DinstarSimulator
 from simulators.server import serve
 
 PORTS = 32

@@ -60,9 +60,9 @@ from custom_components.sms_gateway.event import (
     EVENT_SMS_RECEIVED_TYPE,
     DinstarIncomingSmsEvent,
 )
-from custom_components.sms_gateway.sms_sensor import DinstarLastSmsSensor
-from simulators.dinstar import DinstarSettings, DinstarSimulator
-from simulators.dinstar_state import IncomingSms, gateway_time
+from custom_components.sms_gateway.gateway.sms_sensor import DinstarLastSmsSensor
+from simulators.dinstar.simulator import DinstarSettings, DinstarSimulator
+from simulators.dinstar.state import IncomingSms, gateway_time
 from simulators.server import serve
 
 PORTS = 32
@@ -261,7 +261,8 @@ class RequiredWork:
         entity._trigger_event(EVENT_SMS_RECEIVED_TYPE, attributes)  # noqa: SLF001 - as ours does
         entity.async_write_ha_state()
         for sensor in self._sensors[data["port"]]:
-            sensor._handle_sms(data)  # noqa: SLF001 - as the inbox does
+            sensor.source.received[data["port"]] = data  # as the inbox keeps it
+            sensor._handle_port_news()  # noqa: SLF001 - as the inbox's listeners are told
 
 
 async def webhook_cost(hass: HomeAssistant, sn: str) -> None:

@@ -20,13 +20,13 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 
 from bench.ha_dinstar import running_home_assistant, set_up_gateway
-from custom_components.sms_gateway.balance import BalanceManager, BalanceReading
 from custom_components.sms_gateway.const import (
     CONF_BALANCE,
     CONF_BALANCE_CODE,
 )
-from custom_components.sms_gateway.ussd import USSD_POLL_INTERVAL
-from simulators.dinstar import DinstarSettings, DinstarSimulator
+from custom_components.sms_gateway.gateway.balance import BalanceManager, BalanceReading
+from custom_components.sms_gateway.gateway.ussd import USSD_POLL_INTERVAL
+from simulators.dinstar.simulator import DinstarSettings, DinstarSimulator
 from simulators.server import serve
 
 PORTS = 32

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from simulators.plasgate import PlasgateSettings, PlasgateSimulator
+from simulators.plasgate.simulator import PlasgateSettings, PlasgateSimulator
 from simulators.server import RunningServer, serve
-from simulators.smslink import SmsLinkSettings, SmsLinkSimulator
+from simulators.smslink.simulator import SmsLinkSettings, SmsLinkSimulator
 
 from .settings import (
     HOST,

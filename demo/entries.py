@@ -18,7 +18,7 @@ from homeassistant.const import (
 from homeassistant.util.ulid import ulid_now
 
 from custom_components.sms_gateway import config_flow
-from custom_components.sms_gateway.cloud_account import plasgate_unique_id
+from custom_components.sms_gateway.accounts.catalog import plasgate_unique_id
 from custom_components.sms_gateway.const import (
     CONF_BALANCE,
     CONF_BALANCE_CODE,
@@ -41,7 +41,7 @@ from custom_components.sms_gateway.const import (
     PROVIDER_PLASGATE,
     PROVIDER_SMSLINK,
 )
-from simulators.dinstar_settings import DinstarSettings
+from simulators.dinstar.settings import DinstarSettings
 
 from .home_assistant import DemoError
 from .settings import (

@@ -8,7 +8,7 @@ import socket
 
 import aiohttp
 
-from simulators.dinstar import DinstarSimulator
+from simulators.dinstar.simulator import DinstarSimulator
 
 from .cloud_check import cloud_problems
 from .cloud_simulators import point_smslink_callbacks_at, start_cloud_simulators

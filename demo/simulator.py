@@ -3,7 +3,7 @@
 import os
 import time
 
-from simulators.dinstar import DinstarSettings, DinstarSimulator
+from simulators.dinstar.simulator import DinstarSettings, DinstarSimulator
 from simulators.server import RunningServer, serve
 
 from .settings import (

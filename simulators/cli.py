@@ -1,7 +1,7 @@
 """`python -m simulators <service> ...`: run one simulator until SIGINT or SIGTERM.
 
-Each service is a row of COMMANDS (its options and how to build its app), so the SMSLink and
-Plasgate simulators join by adding a row.
+Each service is a row of COMMANDS: its own options, named after the fields of its settings, and
+the simulator those settings build.
 """
 
 import argparse
@@ -11,25 +11,45 @@ import contextlib
 from dataclasses import dataclass
 import signal
 import sys
+from typing import Any, Protocol
 
 from aiohttp import web
 
-from simulators.dinstar import DinstarSettings, DinstarSimulator
-from simulators.dinstar_settings import PORT_COUNTS
-from simulators.plasgate import PlasgateSettings, PlasgateSimulator
+from simulators.dinstar.settings import PORT_COUNTS, DinstarSettings
+from simulators.dinstar.simulator import DinstarSimulator
+from simulators.plasgate.settings import PlasgateSettings
+from simulators.plasgate.simulator import PlasgateSimulator
 from simulators.server import serve
-from simulators.smslink import SmsLinkSettings, SmsLinkSimulator
+from simulators.smslink.settings import SmsLinkSettings
+from simulators.smslink.simulator import SmsLinkSimulator
 from simulators.tls import self_signed_server_context
+
+
+class Simulator(Protocol):
+    """What a sub-command builds: something that makes its aiohttp app."""
+
+    def create_app(self) -> web.Application:
+        """Build the app that serves the simulated service."""
+        ...
+
+
+# Options every sub-command has; the others are named after the fields of the service's settings.
+_SHARED_OPTIONS = frozenset({"service", "listen", "https"})
 
 
 @dataclass(frozen=True)
 class SimulatorCommand:
-    """A sub-command: what it is, its own options, and the app it serves."""
+    """A sub-command: what it is, its own options, and the simulator its options build."""
 
     description: str
     default_listen: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
-    build_app: Callable[[argparse.Namespace], web.Application]
+    simulator: Callable[[dict[str, Any]], Simulator]
+
+    def build_app(self, args: argparse.Namespace) -> web.Application:
+        """Build the simulator from the parsed options and return its app."""
+        options = {name: value for name, value in vars(args).items() if name not in _SHARED_OPTIONS}
+        return self.simulator(options).create_app()
 
 
 def _dinstar_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,19 +58,6 @@ def _dinstar_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--username", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--sn", default=DinstarSettings.sn, help="gateway serial number")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the simulated randomness")
-
-
-def _dinstar_app(args: argparse.Namespace) -> web.Application:
-    settings = DinstarSettings(
-        ports=args.ports,
-        username=args.username,
-        password=args.password,
-        sn=args.sn,
-        push_url=args.push_url,
-        seed=args.seed,
-    )
-    return DinstarSimulator(settings).create_app()
 
 
 def _plasgate_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,35 +65,12 @@ def _plasgate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--secret", default="demo")
     parser.add_argument("--username", default="demo", help="HTTP API (/api/send) login")
     parser.add_argument("--password", default="demo")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the simulated randomness")
-
-
-def _plasgate_app(args: argparse.Namespace) -> web.Application:
-    settings = PlasgateSettings(
-        private_key=args.private_key,
-        secret=args.secret,
-        username=args.username,
-        password=args.password,
-        seed=args.seed,
-    )
-    return PlasgateSimulator(settings).create_app()
 
 
 def _smslink_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--callback-url", help="where delivery reports and incoming SMS go")
     parser.add_argument("--connection-id", default="demo")
     parser.add_argument("--password", default="demo")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the simulated randomness")
-
-
-def _smslink_app(args: argparse.Namespace) -> web.Application:
-    settings = SmsLinkSettings(
-        connection_id=args.connection_id,
-        password=args.password,
-        callback_url=args.callback_url,
-        seed=args.seed,
-    )
-    return SmsLinkSimulator(settings).create_app()
 
 
 COMMANDS: dict[str, SimulatorCommand] = {
@@ -94,19 +78,19 @@ COMMANDS: dict[str, SimulatorCommand] = {
         description="Dinstar GSM gateway (HTTP API, Digest auth, pushes)",
         default_listen="127.0.0.1:8080",
         add_arguments=_dinstar_arguments,
-        build_app=_dinstar_app,
+        simulator=lambda options: DinstarSimulator(DinstarSettings(**options)),
     ),
     "plasgate": SimulatorCommand(
         description="Plasgate SMS cloud (REST, batch and HTTP APIs, DLR callbacks)",
         default_listen="127.0.0.1:8082",
         add_arguments=_plasgate_arguments,
-        build_app=_plasgate_app,
+        simulator=lambda options: PlasgateSimulator(PlasgateSettings(**options)),
     ),
     "smslink": SimulatorCommand(
         description="SMSLink SMS Gateway (HTTP, JSON and BULK v3 APIs, callbacks)",
         default_listen="127.0.0.1:8081",
         add_arguments=_smslink_arguments,
-        build_app=_smslink_app,
+        simulator=lambda options: SmsLinkSimulator(SmsLinkSettings(**options)),
     ),
 }
 
@@ -132,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"HOST:PORT to listen on (default {command.default_listen}; port 0 = any)",
         )
         sub.add_argument("--https", action="store_true", help="serve TLS (self-signed)")
+        sub.add_argument("--seed", type=int, default=0, help="seed of the simulated randomness")
         command.add_arguments(sub)
     return parser
 

@@ -9,10 +9,10 @@ from aiohttp import web
 from hypothesis import HealthCheck, settings
 import pytest
 
-from simulators.dinstar import DinstarSettings, DinstarSimulator
-from simulators.plasgate import PlasgateSettings, PlasgateSimulator
+from simulators.dinstar.simulator import DinstarSettings, DinstarSimulator
+from simulators.plasgate.simulator import PlasgateSettings, PlasgateSimulator
 from simulators.server import RunningServer, serve
-from simulators.smslink import SmsLinkSettings, SmsLinkSimulator
+from simulators.smslink.simulator import SmsLinkSettings, SmsLinkSimulator
 
 pytest_plugins = ["tests.deprecations"]
 

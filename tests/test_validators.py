@@ -34,8 +34,13 @@ TRANSLATION_FILES = sorted((COMPONENT / "translations").glob("*.json"))
 ALL_STRING_FILES = [COMPONENT / "strings.json", *TRANSLATION_FILES]
 
 # Which modules show the config flow's steps and which the options flow's.
-CONFIG_FLOW_MODULES = ("config_flow.py", "cloud_flow.py", "route_flow.py")
-OPTIONS_FLOW_MODULES = ("options_flow.py", "cloud_options_flow.py", "route_flow.py")
+CONFIG_FLOW_MODULES = (
+    "config_flow.py",
+    "accounts/flow.py",
+    "accounts/login.py",
+    "routes/flow.py",
+)
+OPTIONS_FLOW_MODULES = ("gateway/options_flow.py", "accounts/options_flow.py", "routes/flow.py")
 REPAIRS_MODULE = "repairs.py"
 
 
@@ -479,8 +484,10 @@ def _functions_and_calls(tree: ast.Module) -> Iterator[tuple[ast.AST | None, ast
 
 def code_placeholders(component: Path) -> CodePlaceholders:
     trees = {
-        path.name: ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for path in sorted(component.glob("*.py"))
+        path.relative_to(component).as_posix(): ast.parse(
+            path.read_text(encoding="utf-8"), filename=str(path)
+        )
+        for path in sorted(component.rglob("*.py"))
     }
     constants = _module_constants(trees)
     found = CodePlaceholders()

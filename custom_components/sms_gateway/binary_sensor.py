@@ -10,8 +10,8 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import DinstarConfigEntry, DinstarPortsCoordinator
-from .entity import DinstarPortEntity
+from .gateway.entity import DinstarPortEntity, every_port
+from .gateway.runtime import GatewayConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -24,15 +24,15 @@ GPRS = BinarySensorEntityDescription(
 
 async def async_setup_entry(
     hass: HomeAssistant,
-    entry: DinstarConfigEntry,
+    entry: GatewayConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a GPRS sensor per port."""
     ports = entry.runtime_data.ports
-    async_add_entities(DinstarGprsSensor(entry, ports, GPRS, port) for port in ports.data)
+    async_add_entities(every_port(ports, lambda port: DinstarGprsSensor(ports, GPRS, port)))
 
 
-class DinstarGprsSensor(DinstarPortEntity[DinstarPortsCoordinator], BinarySensorEntity):
+class DinstarGprsSensor(DinstarPortEntity, BinarySensorEntity):
     """On while the port's module is attached to the packet network."""
 
     @property

@@ -12,41 +12,37 @@ from homeassistant.components.button import (
 )
 from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN
-from .coordinator import DinstarConfigEntry, DinstarPortsCoordinator
-from .entity import DinstarPortEntity, async_remove_port_entities
-from .providers.errors import AuthError, ProviderError
+from .errors import RESTART_ERRORS, port_error
+from .gateway.coordinator import DinstarPortsCoordinator
+from .gateway.devices import async_remove_port_entities
+from .gateway.entity import DinstarPortEntity
+from .gateway.runtime import GatewayConfigEntry, GatewayData
+from .providers.errors import ProviderError
 
 PARALLEL_UPDATES = 0
 
 
-async def _refresh_balance(entry: DinstarConfigEntry, port: int) -> None:
-    await entry.runtime_data.balance.async_refresh(port)
+async def _refresh_balance(runtime: GatewayData, port: int) -> None:
+    await runtime.balance.async_refresh(port)
 
 
-async def _restart_module(entry: DinstarConfigEntry, port: int) -> None:
-    runtime = entry.runtime_data
+async def _restart_module(runtime: GatewayData, port: int) -> None:
     try:
         await runtime.client.reset_module(port)
     except ProviderError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="invalid_auth" if isinstance(err, AuthError) else "restart_failed",
-            translation_placeholders={"port": str(port), "error": str(err)},
-        ) from err
+        raise port_error(err, port, RESTART_ERRORS) from err
     # The module drops off the network for a while: show it without waiting for the next poll.
     await runtime.ports.async_request_refresh()
 
 
 @dataclass(frozen=True, kw_only=True)
 class PortButtonDescription(ButtonEntityDescription):
-    """A button acts on one port of the entry."""
+    """A button acts on one port of the gateway."""
 
-    press_fn: Callable[[DinstarConfigEntry, int], Awaitable[None]]
-    ports_fn: Callable[[DinstarConfigEntry], Container[int]] | None = None
+    press_fn: Callable[[GatewayData, int], Awaitable[None]]
+    ports_fn: Callable[[GatewayData], Container[int]] | None = None
     """The ports the button exists on, when not every port: it must be able to work."""
 
 
@@ -55,7 +51,7 @@ PORT_BUTTONS: tuple[PortButtonDescription, ...] = (
         key="refresh_balance",
         translation_key="refresh_balance",
         press_fn=_refresh_balance,
-        ports_fn=lambda entry: entry.runtime_data.balance.settings,  # only with a balance code
+        ports_fn=lambda runtime: runtime.balance.settings,  # only with a balance code
     ),
     PortButtonDescription(
         key="restart_module",
@@ -69,38 +65,38 @@ PORT_BUTTONS: tuple[PortButtonDescription, ...] = (
 
 async def async_setup_entry(
     hass: HomeAssistant,
-    entry: DinstarConfigEntry,
+    entry: GatewayConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add every port's buttons; a button that needs an option only where it is set."""
-    ports = entry.runtime_data.ports
-    everywhere = ports.data.keys()
+    runtime = entry.runtime_data
+    ports = runtime.ports
     for description in PORT_BUTTONS:
-        where = everywhere if description.ports_fn is None else description.ports_fn(entry)
+        where = ports.data.keys() if description.ports_fn is None else description.ports_fn(runtime)
         async_add_entities(
-            DinstarPortButton(entry, ports, description, port)
-            for port in everywhere
+            DinstarPortButton(ports, description, port, runtime)
+            for port in ports.data
             if port in where
         )
-        async_remove_port_entities(hass, entry, Platform.BUTTON, description.key, keep=where)
+        async_remove_port_entities(hass, ports, Platform.BUTTON, description.key, keep=where)
 
 
-class DinstarPortButton(DinstarPortEntity[DinstarPortsCoordinator], ButtonEntity):
+class DinstarPortButton(DinstarPortEntity, ButtonEntity):
     """One action on one port."""
 
     entity_description: PortButtonDescription
 
     def __init__(
         self,
-        entry: DinstarConfigEntry,
         coordinator: DinstarPortsCoordinator,
         description: PortButtonDescription,
         port: int,
+        runtime: GatewayData,
     ) -> None:
-        """Keep the entry: the action needs its managers and client."""
-        super().__init__(entry, coordinator, description, port)
-        self._entry = entry
+        """Keep the gateway's runtime: the action needs its managers and client."""
+        super().__init__(coordinator, description, port)
+        self._runtime = runtime
 
     async def async_press(self) -> None:
         """Run the action; failures come back as translated errors."""
-        await self.entity_description.press_fn(self._entry, self.port)
+        await self.entity_description.press_fn(self._runtime, self.port)

@@ -29,8 +29,8 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .cloud_flow import CloudAccountFlow
-from .cloud_options_flow import CloudOptionsFlow
+from .accounts.flow import CloudAccountFlow
+from .accounts.options_flow import CloudOptionsFlow
 from .const import (
     CONF_PROVIDER,
     DOMAIN,
@@ -40,17 +40,15 @@ from .const import (
     PROVIDER_ROUTE,
     PROVIDER_SMSLINK,
 )
-from .options_flow import SmsGatewayOptionsFlow
+from .errors import form_error
+from .gateway.options_flow import SmsGatewayOptionsFlow
 from .providers.dinstar import DinstarClient, base_url
 from .providers.errors import (
-    ApiDisabledError,
-    AuthError,
     InvalidInputError,
     InvalidResponseError,
-    ProviderConnectionError,
     ProviderError,
 )
-from .route_flow import RouteFlow, RouteOptionsFlow
+from .routes.flow import RouteFlow, RouteOptionsFlow
 
 # The first step's menu: one step per provider, then a route over them.
 PROVIDER_STEPS: Final = [PROVIDER_DINSTAR, PROVIDER_SMSLINK, PROVIDER_PLASGATE, PROVIDER_ROUTE]
@@ -71,15 +69,6 @@ def gateway_title(serial: str, entries: list[ConfigEntry[Any]]) -> str:
         return f"Dinstar {serial}"
     return short
 
-
-# First match wins, so the general ProviderError comes last.
-_ERROR_KEYS: Final[tuple[tuple[type[ProviderError], str, str], ...]] = (
-    (InvalidInputError, CONF_HOST, "invalid_host"),
-    (AuthError, "base", "invalid_auth"),
-    (ApiDisabledError, "base", "api_disabled"),
-    (ProviderConnectionError, "base", "cannot_connect"),
-    (ProviderError, "base", "unknown"),
-)
 
 _PASSWORD_SELECTOR: Final = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password")
@@ -151,11 +140,10 @@ class SmsGatewayConfigFlow(RouteFlow, CloudAccountFlow, domain=DOMAIN):
         """Try the gateway; on failure say which form error explains it."""
         try:
             return await probe_gateway(self.hass, data), {}
+        except InvalidInputError:
+            return None, {CONF_HOST: "invalid_host"}
         except ProviderError as err:
-            field, key = next(
-                (field, key) for kind, field, key in _ERROR_KEYS if isinstance(err, kind)
-            )
-            return None, {field: key}
+            return None, {"base": form_error(err)}
         except Exception:  # noqa: BLE001 - any surprise becomes "unknown", with its traceback
             LOGGER.exception("Unexpected error while checking the gateway")
             return None, {"base": "unknown"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -16,7 +15,7 @@ from .const import (
     CONF_PRIVATE_KEY,
     CONF_SECRET,
 )
-from .runtime import CloudRuntimeData, RouteRuntimeData, SmsGatewayConfigEntry
+from .runtime import SmsGatewayEntry
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -37,32 +36,8 @@ TO_REDACT = {
 
 
 async def async_get_config_entry_diagnostics(
-    hass: HomeAssistant, entry: SmsGatewayConfigEntry
+    hass: HomeAssistant, entry: SmsGatewayEntry
 ) -> dict[str, Any]:
     """Entry settings and what the gateway or account last said, redacted."""
-    runtime = entry.runtime_data
     settings = {"data": dict(entry.data), "options": dict(entry.options)}
-    if isinstance(runtime, RouteRuntimeData):
-        # The services' own diagnostics hold their state; the route only its order.
-        return async_redact_data({"entry": settings}, TO_REDACT)
-    if isinstance(runtime, CloudRuntimeData):
-        balance = runtime.balance
-        return async_redact_data(
-            {
-                "entry": settings,
-                "provider": runtime.provider,
-                "balance": None if balance is None else asdict(balance.data),
-                "balance_last_update_success": None
-                if balance is None
-                else balance.last_update_success,
-            },
-            TO_REDACT,
-        )
-    return async_redact_data(
-        {
-            "entry": settings,
-            "ports": [asdict(info) for info in runtime.ports.data.values()],
-            "status": asdict(runtime.status.data),
-        },
-        TO_REDACT,
-    )
+    return async_redact_data({"entry": settings, **entry.runtime_data.diagnostics()}, TO_REDACT)

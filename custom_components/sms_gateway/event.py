@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import DinstarConfigEntry, DinstarPortsCoordinator
-from .entity import DinstarPortEntity
+from .gateway.entity import DinstarPortFollower, every_port
+from .gateway.inbox import DinstarInbox
+from .gateway.runtime import GatewayConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -25,38 +24,29 @@ INCOMING_SMS = EventEntityDescription(
 
 async def async_setup_entry(
     hass: HomeAssistant,
-    entry: DinstarConfigEntry,
+    entry: GatewayConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """One event entity per port."""
-    ports = entry.runtime_data.ports
+    ports, inbox = entry.runtime_data.ports, entry.runtime_data.inbox
     async_add_entities(
-        DinstarIncomingSmsEvent(entry, ports, INCOMING_SMS, port) for port in ports.data
+        every_port(ports, lambda port: DinstarIncomingSmsEvent(ports, INCOMING_SMS, port, inbox))
     )
 
 
-class DinstarIncomingSmsEvent(DinstarPortEntity[DinstarPortsCoordinator], EventEntity):
+class DinstarIncomingSmsEvent(DinstarPortFollower[DinstarInbox], EventEntity):
     """Fires when an SMS arrives on its port; available while the gateway is."""
 
-    def __init__(
-        self,
-        entry: DinstarConfigEntry,
-        coordinator: DinstarPortsCoordinator,
-        description: EventEntityDescription,
-        port: int,
-    ) -> None:
-        """Listen to the inbox for the port's SMS."""
-        super().__init__(entry, coordinator, description, port)
-        self._inbox = entry.runtime_data.inbox
-        self._was_available = coordinator.last_update_success
+    _was_available = True
 
     async def async_added_to_hass(self) -> None:
-        """Subscribe to the inbox."""
+        """Remember the availability first shown; follow the inbox."""
+        self._was_available = self.coordinator.last_update_success
         await super().async_added_to_hass()
-        self.async_on_remove(self._inbox.async_listen_port(self.port, self._handle_sms))
 
     @callback
-    def _handle_sms(self, data: dict[str, Any]) -> None:
+    def _handle_port_news(self) -> None:
+        data = self.source.received[self.port]
         self._trigger_event(
             EVENT_SMS_RECEIVED_TYPE, {key: data.get(key) for key in EVENT_ATTRIBUTES}
         )

@@ -19,12 +19,12 @@ from homeassistant.helpers.selector import BooleanSelector
 import voluptuous as vol
 
 from .const import CONF_BALANCE
-from .webhook import push_url
+from .gateway.inbox import DinstarInbox
+from .gateway.issues import ISSUE_ENTRY_ID, ISSUE_PORT
+from .gateway.push_receiver import push_url
+from .gateway.runtime import GatewayConfigEntry
 
 if TYPE_CHECKING:
-    from .coordinator import DinstarConfigEntry
-    from .inbox import DinstarInbox
-
     # Newer Home Assistant types a fix flow's steps as RepairsFlowResult; those releases are the
     # ones that need Python 3.14, which is how the type checker tells them apart.
     if sys.version_info >= (3, 14):
@@ -32,30 +32,41 @@ if TYPE_CHECKING:
     else:
         from homeassistant.data_entry_flow import FlowResult as FixFlowResult
 
-ISSUE_ENTRY_ID = "entry_id"
-"""Key of the issue data that names the entry the issue is about."""
-ISSUE_PORT = "port"
-"""Key of the issue data that names the port the issue is about."""
 RESET_BALANCE = "reset_balance"
 PUSH_WAIT = 300
 """Seconds the push repair waits for the gateway's first push once the user saved its settings."""
 
 
-class PushUrlFlow(RepairsFlow):
-    """Show the address the gateway must push to, then wait for a push to prove it works."""
+class _GatewayRepairFlow(RepairsFlow):
+    """A fix flow about one gateway entry; it starts by asking for a confirmation."""
 
     def __init__(self, entry_id: str) -> None:
-        """Remember the entry; its webhook id is read when the address is shown."""
+        """Remember the entry; it is looked up at each step (it may be gone meanwhile)."""
         self._entry_id = entry_id
-        self._waiting: asyncio.Task[bool] | None = None
+
+    def _entry(self) -> GatewayConfigEntry | None:
+        return self.hass.config_entries.async_get_entry(self._entry_id)
 
     async def async_step_init(self, _issue: dict[str, str] | None = None) -> FixFlowResult:
         """Start here: what the repairs manager passes in is the issue id, not an answer."""
         return await self.async_step_confirm()
 
     async def async_step_confirm(self, user_input: dict[str, Any] | None = None) -> FixFlowResult:
+        """Ask the flow's question."""
+        raise NotImplementedError
+
+
+class PushUrlFlow(_GatewayRepairFlow):
+    """Show the address the gateway must push to, then wait for a push to prove it works."""
+
+    def __init__(self, entry_id: str) -> None:
+        """Wait for no push yet; the webhook id is read when the address is shown."""
+        super().__init__(entry_id)
+        self._waiting: asyncio.Task[bool] | None = None
+
+    async def async_step_confirm(self, user_input: dict[str, Any] | None = None) -> FixFlowResult:
         """Show the address and the gateway settings it goes into; then wait for a push."""
-        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        entry = self._entry()
         if entry is None:
             return self.async_abort(reason="entry_removed")
         if user_input is not None:
@@ -75,7 +86,7 @@ class PushUrlFlow(RepairsFlow):
         self, _user_input: dict[str, Any] | None = None
     ) -> FixFlowResult:
         """Wait, with a spinner, until the gateway pushes or the wait runs out."""
-        entry: DinstarConfigEntry | None = self.hass.config_entries.async_get_entry(self._entry_id)
+        entry = self._entry()
         if entry is None or entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="entry_removed")
         if self._waiting is None:
@@ -99,7 +110,7 @@ class PushUrlFlow(RepairsFlow):
 
     async def async_step_no_push(self, user_input: dict[str, Any] | None = None) -> FixFlowResult:
         """No push came: say what to check, then show the address again."""
-        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        entry = self._entry()
         if user_input is not None or entry is None:
             return await self.async_step_confirm()
         return self.async_show_form(
@@ -119,21 +130,17 @@ async def _pushed_within(inbox: DinstarInbox, seconds: float) -> bool:
     return True
 
 
-class SimSwappedFlow(RepairsFlow):
+class SimSwappedFlow(_GatewayRepairFlow):
     """A port's SIM changed: keep its balance settings for the new SIM, or drop them."""
 
     def __init__(self, entry_id: str, port: int) -> None:
-        """Remember the entry and the port."""
-        self._entry_id = entry_id
+        """Remember the port too."""
+        super().__init__(entry_id)
         self._port = port
-
-    async def async_step_init(self, _issue: dict[str, str] | None = None) -> FixFlowResult:
-        """Start here: what the repairs manager passes in is the issue id, not an answer."""
-        return await self.async_step_confirm()
 
     async def async_step_confirm(self, user_input: dict[str, Any] | None = None) -> FixFlowResult:
         """Ask about the balance settings only when the port has some."""
-        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        entry = self._entry()
         if entry is None:
             return self.async_abort(reason="entry_removed")
         balances: dict[str, Any] = dict(entry.options.get(CONF_BALANCE, {}))

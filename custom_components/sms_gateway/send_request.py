@@ -13,8 +13,7 @@ from typing import Any, Final
 from homeassistant.exceptions import ServiceValidationError
 
 from .const import DOMAIN
-from .runtime import CloudRuntimeData, RouteRuntimeData, SmsGatewayConfigEntry
-from .sending import ENCODING_CHOICES, default_ports
+from .runtime import SendOptions, SmsGatewayEntry
 
 ATTR_PORTS: Final = "ports"
 ATTR_ENCODING: Final = "encoding"
@@ -24,72 +23,36 @@ ATTR_WAIT: Final = "wait"
 ATTR_TIMEOUT: Final = "timeout"
 
 
-def _refuse(key: str, title: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN, translation_key=key, translation_placeholders={"title": title}
-    )
-
-
-async def _async_send_route(
-    title: str,
-    runtime: RouteRuntimeData,
-    recipients: Sequence[str],
-    message: str,
-    options: Mapping[str, Any],
-) -> list[dict[str, Any]]:
-    """Send through a route; each service uses its own ports, sender and encoding."""
-    named = [option for option in (ATTR_PORTS, ATTR_SENDER) if options.get(option)]
-    if options.get(ATTR_ENCODING, "auto") != "auto":
-        named.append(ATTR_ENCODING)
-    if named:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="route_option_not_supported",
-            translation_placeholders={"option": named[0], "title": title},
-        )
-    return await runtime.sends.async_send(
-        recipients,
-        message,
+def send_options(options: Mapping[str, Any]) -> SendOptions:
+    """Read the send options of an action or a notify service's `data`."""
+    return SendOptions(
+        ports=options.get(ATTR_PORTS) or None,
+        encoding=options.get(ATTR_ENCODING, "auto"),
+        sender=options.get(ATTR_SENDER),
         delivery_report=options.get(ATTR_DELIVERY_REPORT, True),
-        wait=options[ATTR_TIMEOUT] if options.get(ATTR_WAIT) else None,
     )
+
+
+def _asked_for(options: Mapping[str, Any], option: str) -> bool:
+    return options.get(option) not in (None, "", [], "auto")
 
 
 async def async_send(
-    entry: SmsGatewayConfigEntry,
+    entry: SmsGatewayEntry,
     recipients: Sequence[str],
     message: str,
     options: Mapping[str, Any],
 ) -> list[dict[str, Any]]:
-    """Send once through the entry's provider; with `wait`, report what became of each SMS."""
-    runtime = entry.runtime_data
-    if isinstance(runtime, RouteRuntimeData):
-        return await _async_send_route(entry.title, runtime, recipients, message, options)
-    if isinstance(runtime, CloudRuntimeData):
-        if options.get(ATTR_PORTS):
-            raise _refuse("ports_not_supported", entry.title)
-        if options.get(ATTR_ENCODING, "auto") != "auto":
-            raise _refuse("encoding_not_supported", entry.title)
-        sent = await runtime.sends.async_send(
-            recipients,
-            message,
-            sender=options.get(ATTR_SENDER),
-            delivery_report=options.get(ATTR_DELIVERY_REPORT, True),
-        )
-        if options.get(ATTR_WAIT):
-            sent = await runtime.sends.wait_for(sent, options[ATTR_TIMEOUT])
-        return [sms.as_response() for sms in sent]
-    if ATTR_SENDER in options:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN, translation_key="sender_not_supported"
-        )
-    tracked = await runtime.sends.async_send(
-        recipients,
-        message,
-        ports=options.get(ATTR_PORTS) or default_ports(entry.options),
-        encoding=ENCODING_CHOICES[options.get(ATTR_ENCODING, "auto")],
-        delivery_report=options.get(ATTR_DELIVERY_REPORT, True),
-    )
+    """Send once through the entry's service; with `wait`, report what became of each SMS."""
+    service = entry.runtime_data
+    for option, key in service.refused_options.items():
+        if _asked_for(options, option):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key=key,
+                translation_placeholders={"option": option, "title": entry.title},
+            )
+    sent = await service.async_send(recipients, message, send_options(options))
     if options.get(ATTR_WAIT):
-        tracked = await runtime.sends.wait_for(tracked, options[ATTR_TIMEOUT])
-    return [sms.as_response() for sms in tracked]
+        sent = await service.async_wait(sent, options[ATTR_TIMEOUT])
+    return [sms.as_response() for sms in sent]

@@ -1,13 +1,13 @@
 """Sensors: per port signal, registration, network, SIM, balance, USSD reply; gateway load.
 
-An SMSLink account's balance sensors live in account_sensor.py.
+An SMSLink account's balance sensors live in accounts/sensor.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -15,6 +15,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import (
     PERCENTAGE,
     SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
@@ -26,19 +27,17 @@ from homeassistant.core import HomeAssistant
 from homeassistant.generated.currencies import ACTIVE_CURRENCIES
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .account_sensor import account_sensors
-from .const import SMS_UNIT
-from .coordinator import (
-    DinstarConfigEntry,
-    DinstarPortsCoordinator,
-    DinstarStatusCoordinator,
-    GatewayStatus,
-)
-from .country import number_operator
-from .entity import DinstarEntity, DinstarPortEntity, async_remove_port_entities
-from .providers.dinstar_models import CallState, NetworkType, PortInfo, RegState
-from .runtime import CloudConfigEntry, DinstarRuntimeData, SmsGatewayConfigEntry
-from .sms_sensor import one_line, sms_sensors
+from .accounts.sensor import account_sensors
+from .const import CONF_PROVIDER, PROVIDER_DINSTAR, SMS_UNIT
+from .gateway.balance import BalanceManager
+from .gateway.coordinator import DinstarPortsCoordinator, DinstarStatusCoordinator, GatewayStatus
+from .gateway.devices import async_remove_port_entities
+from .gateway.entity import DinstarEntity, DinstarPortEntity, DinstarPortFollower, every_port
+from .gateway.runtime import GatewayConfigEntry, GatewayData
+from .gateway.sms_sensor import one_line, sms_sensors
+from .gateway.ussd import UssdManager
+from .phone_numbers import number_operator
+from .providers.dinstar import CallState, NetworkType, PortInfo, RegState
 
 PARALLEL_UPDATES = 0
 
@@ -103,6 +102,39 @@ def _ratio(used: int | None, total: int | None) -> float | None:
     return round(100 * used / total, 1)
 
 
+def _port_fact(
+    key: str, value_fn: Callable[[PortInfo], str | int | None], *, shown: bool = False
+) -> PortSensorDescription:
+    """Describe a diagnostic fact of the port's SIM or module; hidden unless shown."""
+    return PortSensorDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=shown,
+        value_fn=value_fn,
+    )
+
+
+def _gateway_figure(
+    key: str,
+    unit: str,
+    value_fn: Callable[[GatewayStatus], int | float | None],
+    available_fn: Callable[[GatewayStatus], bool],
+    device_class: SensorDeviceClass | None = None,
+) -> GatewaySensorDescription:
+    """Describe a diagnostic measurement of the gateway itself, read from its status."""
+    return GatewaySensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=device_class,
+        native_unit_of_measurement=unit,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=value_fn,
+        available_fn=available_fn,
+    )
+
+
 PORT_SENSORS: tuple[PortSensorDescription, ...] = (
     PortSensorDescription(
         key="signal_strength",
@@ -152,33 +184,10 @@ PORT_SENSORS: tuple[PortSensorDescription, ...] = (
         entity_registry_enabled_default=False,
         value_fn=lambda info: _option(info.callstate),
     ),
-    PortSensorDescription(
-        key="imsi",
-        translation_key="imsi",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        value_fn=lambda info: _text(info.imsi),
-    ),
-    PortSensorDescription(
-        key="iccid",
-        translation_key="iccid",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda info: _text(info.iccid),
-    ),
-    PortSensorDescription(
-        key="imei",
-        translation_key="imei",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        value_fn=lambda info: _text(info.imei),
-    ),
-    PortSensorDescription(
-        key="slot",
-        translation_key="slot",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        value_fn=lambda info: info.slot,
-    ),
+    _port_fact("imsi", lambda info: _text(info.imsi)),
+    _port_fact("iccid", lambda info: _text(info.iccid), shown=True),
+    _port_fact("imei", lambda info: _text(info.imei)),
+    _port_fact("slot", lambda info: info.slot),
 )
 
 # Fed by the USSD and balance managers, not by the port poll.
@@ -191,87 +200,71 @@ BALANCE = SensorEntityDescription(
 LAST_USSD_REPLY = SensorEntityDescription(key="last_ussd_reply", translation_key="last_ussd_reply")
 
 GATEWAY_SENSORS: tuple[GatewaySensorDescription, ...] = (
-    GatewaySensorDescription(
-        key="cpu_used",
-        translation_key="cpu_used",
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda status: status.stats.cpu_used if status.stats else None,
-        available_fn=_stats_read,
+    _gateway_figure(
+        "cpu_used",
+        PERCENTAGE,
+        lambda status: status.stats.cpu_used if status.stats else None,
+        _stats_read,
     ),
-    GatewaySensorDescription(
-        key="memory_used",
-        translation_key="memory_used",
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda status: (
+    _gateway_figure(
+        "memory_used",
+        PERCENTAGE,
+        lambda status: (
             _ratio(status.stats.memory_used, status.stats.memory_total) if status.stats else None
         ),
-        available_fn=_stats_read,
+        _stats_read,
     ),
-    GatewaySensorDescription(
-        key="flash_used",
-        translation_key="flash_used",
-        device_class=SensorDeviceClass.DATA_SIZE,
-        native_unit_of_measurement=UnitOfInformation.KILOBYTES,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda status: status.stats.flash_used if status.stats else None,
-        available_fn=_stats_read,
+    _gateway_figure(
+        "flash_used",
+        UnitOfInformation.KILOBYTES,
+        lambda status: status.stats.flash_used if status.stats else None,
+        _stats_read,
+        SensorDeviceClass.DATA_SIZE,
     ),
-    GatewaySensorDescription(
-        key="sms_in_queue",
-        translation_key="sms_in_queue",
-        native_unit_of_measurement=SMS_UNIT,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda status: status.sms_in_queue,
-        available_fn=_queue_read,
-    ),
+    _gateway_figure("sms_in_queue", SMS_UNIT, lambda status: status.sms_in_queue, _queue_read),
 )
 
 
 async def async_setup_entry(
     hass: HomeAssistant,
-    entry: SmsGatewayConfigEntry,
+    entry: ConfigEntry[Any],
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add an account's balance, or the gateway's sensors and every port's sensors."""
-    if not isinstance(entry.runtime_data, DinstarRuntimeData):
-        async_add_entities(account_sensors(cast("CloudConfigEntry", entry)))
+    if entry.data.get(CONF_PROVIDER, PROVIDER_DINSTAR) != PROVIDER_DINSTAR:
+        async_add_entities(account_sensors(entry))
         return
-    _add_gateway_sensors(hass, cast("DinstarConfigEntry", entry), async_add_entities)
+    gateway: GatewayConfigEntry = entry
+    _add_gateway_sensors(hass, gateway.runtime_data, async_add_entities)
 
 
 def _add_gateway_sensors(
-    hass: HomeAssistant,
-    entry: DinstarConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
+    hass: HomeAssistant, runtime: GatewayData, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
-    runtime = entry.runtime_data
+    ports = runtime.ports
     async_add_entities(
-        DinstarGatewaySensor(entry, runtime.status, description) for description in GATEWAY_SENSORS
+        DinstarGatewaySensor(ports, runtime.status, description) for description in GATEWAY_SENSORS
     )
     async_add_entities(
-        DinstarPortSensor(entry, runtime.ports, description, port)
-        for port in runtime.ports.data
+        DinstarPortSensor(ports, description, port)
+        for port in ports.data
         for description in PORT_SENSORS
     )
-    async_add_entities(sms_sensors(entry))
+    async_add_entities(sms_sensors(ports, runtime.inbox, runtime.sends.last_sent))
     async_add_entities(
-        DinstarUssdReplySensor(entry, runtime.ports, LAST_USSD_REPLY, port)
-        for port in runtime.ports.data
+        every_port(
+            ports, lambda port: DinstarUssdReplySensor(ports, LAST_USSD_REPLY, port, runtime.ussd)
+        )
     )
+    settings = runtime.balance.settings
     async_add_entities(
-        DinstarBalanceSensor(entry, runtime.ports, BALANCE, port)
-        for port in runtime.ports.data
-        if port in runtime.balance.settings
+        every_port(
+            ports,
+            lambda port: DinstarBalanceSensor(ports, BALANCE, port, runtime.balance),
+            settings.__contains__,
+        )
     )
-    async_remove_port_entities(
-        hass, entry, Platform.SENSOR, BALANCE.key, keep=runtime.balance.settings
-    )
+    async_remove_port_entities(hass, ports, Platform.SENSOR, BALANCE.key, keep=settings)
 
 
 class DinstarGatewaySensor(DinstarEntity[DinstarStatusCoordinator], SensorEntity):
@@ -290,7 +283,7 @@ class DinstarGatewaySensor(DinstarEntity[DinstarStatusCoordinator], SensorEntity
         return self.entity_description.value_fn(self.coordinator.data)
 
 
-class DinstarPortSensor(DinstarPortEntity[DinstarPortsCoordinator], SensorEntity):
+class DinstarPortSensor(DinstarPortEntity, SensorEntity):
     """A field of one SIM port."""
 
     entity_description: PortSensorDescription
@@ -302,81 +295,50 @@ class DinstarPortSensor(DinstarPortEntity[DinstarPortsCoordinator], SensorEntity
         return None if info is None else self.entity_description.value_fn(info)
 
 
-class DinstarManagedPortSensor(DinstarPortEntity[DinstarPortsCoordinator], SensorEntity):
-    """A port sensor fed by a manager; the port poll only says whether the gateway answers.
-
-    So a poll writes it only when the gateway is lost or back (DinstarPortEntity compares).
-    """
-
-
-class DinstarBalanceSensor(DinstarManagedPortSensor):
+class DinstarBalanceSensor(DinstarPortFollower[BalanceManager], SensorEntity):
     """The port's SIM balance; unknown when the reply held no amount (the reply is kept)."""
 
     def __init__(
         self,
-        entry: DinstarConfigEntry,
         coordinator: DinstarPortsCoordinator,
         description: SensorEntityDescription,
         port: int,
+        source: BalanceManager,
     ) -> None:
         """Take the unit from the options; an ISO 4217 code makes it a monetary sensor."""
-        super().__init__(entry, coordinator, description, port)
-        self._balance = entry.runtime_data.balance
-        unit = self._balance.settings[port].unit
+        super().__init__(coordinator, description, port, source)
+        unit = source.settings[port].unit
         if unit is not None and unit.upper() in ACTIVE_CURRENCIES:
             self._attr_device_class = SensorDeviceClass.MONETARY
             unit = unit.upper()
         self._attr_native_unit_of_measurement = unit
 
-    async def async_added_to_hass(self) -> None:
-        """Follow the port's readings."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            self._balance.listeners.async_add(self.port, self.async_write_ha_state)
-        )
-
     @property
     def native_value(self) -> float | None:
         """The amount of the last reading."""
-        reading = self._balance.readings.get(self.port)
+        reading = self.source.readings.get(self.port)
         return None if reading is None else reading.value
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """The operator's words, so an amount the pattern missed can still be read."""
-        reading = self._balance.readings.get(self.port)
+        reading = self.source.readings.get(self.port)
         return None if reading is None else {"reply": reading.reply}
 
 
-class DinstarUssdReplySensor(DinstarManagedPortSensor):
+class DinstarUssdReplySensor(DinstarPortFollower[UssdManager], SensorEntity):
     """The last USSD reply on the port, whoever asked; the whole text is an attribute."""
-
-    def __init__(
-        self,
-        entry: DinstarConfigEntry,
-        coordinator: DinstarPortsCoordinator,
-        description: SensorEntityDescription,
-        port: int,
-    ) -> None:
-        """Read the port's replies from the USSD manager."""
-        super().__init__(entry, coordinator, description, port)
-        self._ussd = entry.runtime_data.ussd
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the port's replies."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self._ussd.listeners.async_add(self.port, self.async_write_ha_state))
 
     @property
     def native_value(self) -> str | None:
         """The reply on one line, cut to what a state can hold."""
-        reply = self._ussd.replies.get(self.port)
+        reply = self.source.replies.get(self.port)
         return None if reply is None else one_line(reply.text)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """The whole reply, the code that asked for it (None if unsolicited) and when it came."""
-        reply = self._ussd.replies.get(self.port)
+        reply = self.source.replies.get(self.port)
         if reply is None:
             return None
         return {

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Final, cast
 
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util.json import JsonValueType
 import voluptuous as vol
 
-from .const import DOMAIN
-from .coordinator import DinstarConfigEntry
-from .entity import port_identifier
+from .const import CONF_PROVIDER, DOMAIN, PROVIDER_DINSTAR
 from .errors import translate_errors
+from .gateway.devices import port_identifier
+from .gateway.runtime import GatewayConfigEntry
 from .providers.dinstar import MAX_PORT
-from .runtime import (
-    CloudRuntimeData,
-    DinstarRuntimeData,
-    RouteRuntimeData,
-    SmsGatewayConfigEntry,
-)
+from .runtime import SmsGatewayEntry
 from .send_request import (
     ATTR_DELIVERY_REPORT,
     ATTR_ENCODING,
@@ -33,8 +27,7 @@ from .send_request import (
     ATTR_WAIT,
     async_send,
 )
-from .sending import ENCODING_CHOICES
-from .waiting import DEFAULT_WAIT, MAX_WAIT
+from .sending import DEFAULT_WAIT, ENCODING_CHOICES, MAX_WAIT
 
 SERVICE_SEND_SMS: Final = "send_sms"
 SERVICE_SEND_USSD: Final = "send_ussd"
@@ -81,7 +74,7 @@ REFRESH_BALANCE_SCHEMA: Final = vol.All(
 )
 
 
-def loaded_entry(hass: HomeAssistant, entry_id: str) -> SmsGatewayConfigEntry:
+def loaded_entry(hass: HomeAssistant, entry_id: str) -> ConfigEntry[Any]:
     """Return the running entry an action names; a missing or stopped one is the caller's fault."""
     entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None or entry.domain != DOMAIN:
@@ -96,10 +89,10 @@ def loaded_entry(hass: HomeAssistant, entry_id: str) -> SmsGatewayConfigEntry:
             translation_key="entry_not_loaded",
             translation_placeholders={"title": entry.title},
         )
-    return cast("SmsGatewayConfigEntry", entry)
+    return entry
 
 
-def port_target(hass: HomeAssistant, device_id: str) -> tuple[DinstarConfigEntry, int]:
+def port_target(hass: HomeAssistant, device_id: str) -> tuple[GatewayConfigEntry, int]:
     """Return the entry and the wire port number of a port device."""
     registry = dr.async_get(hass)
     device = registry.async_get(device_id)
@@ -113,13 +106,13 @@ def port_target(hass: HomeAssistant, device_id: str) -> tuple[DinstarConfigEntry
         owned = dr.async_entries_for_config_entry(registry, entry.entry_id)
         if all(owned_device.id != device.id for owned_device in owned):
             continue
-        loaded = loaded_entry(hass, entry.entry_id)
-        runtime = loaded.runtime_data
-        if not isinstance(runtime, DinstarRuntimeData):
+        if entry.data.get(CONF_PROVIDER, PROVIDER_DINSTAR) != PROVIDER_DINSTAR:
             continue
+        gateway: GatewayConfigEntry = loaded_entry(hass, entry.entry_id)
+        runtime = gateway.runtime_data
         for port in runtime.ports.data:
             if port_identifier(runtime.serial, port) in device.identifiers:
-                return cast("DinstarConfigEntry", loaded), port
+                return gateway, port
     raise ServiceValidationError(
         translation_domain=DOMAIN,
         translation_key="not_a_port",
@@ -130,7 +123,7 @@ def port_target(hass: HomeAssistant, device_id: str) -> tuple[DinstarConfigEntry
 @translate_errors
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     """Send to every recipient once; with wait, report what became of each (bounded)."""
-    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    entry: SmsGatewayEntry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     recipients = await async_send(
         entry, call.data[ATTR_RECIPIENTS], call.data[ATTR_MESSAGE], call.data
     )
@@ -152,53 +145,13 @@ async def _async_send_ussd(call: ServiceCall) -> ServiceResponse:
 
 @translate_errors
 async def _async_refresh_balance(call: ServiceCall) -> None:
-    """Ask the network for the balance of one port, or of every port that has a code set."""
+    """Ask for the balance of one port, of every port that has a code set, or of an account."""
     if ATTR_DEVICE_ID in call.data:
         gateway, port = port_target(call.hass, call.data[ATTR_DEVICE_ID])
         await gateway.runtime_data.balance.async_refresh(port)
         return
-    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
-    runtime = entry.runtime_data
-    if isinstance(runtime, CloudRuntimeData):
-        await _async_refresh_account_balance(entry.title, runtime)
-        return
-    if isinstance(runtime, RouteRuntimeData):
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="route_no_balance",
-            translation_placeholders={"title": entry.title},
-        )
-    balance = runtime.balance
-    if not balance.settings:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="no_balance_code",
-            translation_placeholders={"title": entry.title},
-        )
-    outcomes = await asyncio.gather(
-        *(balance.async_refresh(port) for port in balance.settings), return_exceptions=True
-    )
-    # Every port had its turn; the first failure is the one reported.
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
-
-
-async def _async_refresh_account_balance(title: str, runtime: CloudRuntimeData) -> None:
-    """Read an account's balance now; Plasgate has no balance call to make."""
-    if runtime.balance is None:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="no_balance_api",
-            translation_placeholders={"title": title},
-        )
-    await runtime.balance.async_refresh()
-    if not runtime.balance.last_update_success:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="balance_failed",
-            translation_placeholders={"title": title},
-        ) from runtime.balance.last_exception
+    entry: SmsGatewayEntry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    await entry.runtime_data.async_refresh_balance(entry.title)
 
 
 def async_setup_services(hass: HomeAssistant) -> None:

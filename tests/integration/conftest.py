@@ -26,8 +26,7 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components import sms_gateway as integration
-from custom_components.sms_gateway.cloud_account import plasgate_unique_id
+from custom_components.sms_gateway.accounts.catalog import plasgate_unique_id
 from custom_components.sms_gateway.const import (
     CONF_CONNECTION_ID,
     CONF_COUNTRY,
@@ -42,13 +41,18 @@ from custom_components.sms_gateway.const import (
     PROVIDER_PLASGATE,
     PROVIDER_SMSLINK,
 )
-from custom_components.sms_gateway.entity import port_identifier
+from custom_components.sms_gateway.gateway import setup as gateway_setup
+from custom_components.sms_gateway.gateway.devices import port_identifier
 from tests.conftest import RunningDinstar, RunningPlasgate, RunningSmsLink
 
 type WebClient = TestClient[web.Request, web.Application]
 
 SERIAL = "da00-0030-1901-2817"
 WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+
+
+GATEWAY_PLATFORMS = "custom_components.sms_gateway.gateway.setup.GATEWAY_PLATFORMS"
+"""What a test patches to set up only some of a gateway's platforms."""
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +93,7 @@ async def init_integration(
     A restricted platform list stays patched until the unload, which must unload the same list.
     """
     dinstar_entry.add_to_hass(hass)
-    with patch("custom_components.sms_gateway.PLATFORMS", platforms or integration.PLATFORMS):
+    with patch(GATEWAY_PLATFORMS, platforms or gateway_setup.GATEWAY_PLATFORMS):
         assert await hass.config_entries.async_setup(dinstar_entry.entry_id)
         await hass.async_block_till_done()
         yield dinstar_entry
@@ -105,7 +109,7 @@ def event_platform_only() -> Iterator[None]:
     Use it as `pytestmark = pytest.mark.usefixtures("event_platform_only")`; the patch spans the
     unload, which must unload the same platforms.
     """
-    with patch("custom_components.sms_gateway.PLATFORMS", [Platform.EVENT]):
+    with patch(GATEWAY_PLATFORMS, [Platform.EVENT]):
         yield
 
 

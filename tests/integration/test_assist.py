@@ -18,7 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sms_gateway.assist import RateLimit, sms_reply
+from custom_components.sms_gateway.assist.agent import RateLimit, sms_reply
 from custom_components.sms_gateway.const import (
     EVENT_ASSIST,
     EVENT_SMS_RECEIVED,
@@ -26,6 +26,7 @@ from custom_components.sms_gateway.const import (
 )
 from custom_components.sms_gateway.diagnostics import async_get_config_entry_diagnostics
 from tests.conftest import RunningDinstar, RunningSmsLink
+from tests.integration.setups import entry_with
 from tests.integration.test_send import push_to_home_assistant, send_bodies, sim_control, until
 
 ALLOWED = "+40712345678"
@@ -52,19 +53,17 @@ def assist_options() -> dict[str, Any] | None:
     return assist()
 
 
+def with_assist(options: dict[str, Any] | None) -> dict[str, Any]:
+    """Entry options that hold these SMS to Assist options, or none at all."""
+    return {} if options is None else {"assist": options}
+
+
 @pytest.fixture
 def dinstar_entry(
     dinstar_entry: MockConfigEntry, assist_options: dict[str, Any] | None
 ) -> MockConfigEntry:
     """The simulated gateway, with the test's SMS to Assist options."""
-    options = {} if assist_options is None else {"assist": assist_options}
-    return MockConfigEntry(
-        domain=dinstar_entry.domain,
-        title=dinstar_entry.title,
-        unique_id=dinstar_entry.unique_id,
-        data=dict(dinstar_entry.data),
-        options=options,
-    )
+    return entry_with(dinstar_entry, options=with_assist(assist_options))
 
 
 @pytest.fixture
@@ -72,16 +71,7 @@ def smslink_entry(
     smslink_entry: MockConfigEntry, assist_options: dict[str, Any] | None
 ) -> MockConfigEntry:
     """The SMSLink account, with the test's SMS to Assist options."""
-    options = dict(smslink_entry.options)
-    if assist_options is not None:
-        options["assist"] = assist_options
-    return MockConfigEntry(
-        domain=smslink_entry.domain,
-        title=smslink_entry.title,
-        unique_id=smslink_entry.unique_id,
-        data=dict(smslink_entry.data),
-        options=options,
-    )
+    return entry_with(smslink_entry, options=with_assist(assist_options))
 
 
 @pytest.fixture
@@ -144,6 +134,13 @@ async def sms_arrives(
         await until(lambda: len(commands) > before, limit=30)
 
 
+@pytest.fixture
+def commands(hass: HomeAssistant) -> list[Event]:
+    """Every SMS to Assist command event of the test."""
+    events: list[Event] = async_capture_events(hass, EVENT_ASSIST)
+    return events
+
+
 def outcomes(events: list[Event]) -> list[str]:
     return [event.data["outcome"] for event in events]
 
@@ -154,10 +151,10 @@ def outcomes(events: list[Event]) -> list[str]:
 async def test_an_allowed_number_turns_the_light_on_and_gets_the_answer_from_the_same_port(
     hass: HomeAssistant,
     gateway: MockConfigEntry,
+    commands: list[Event],
     dinstar_simulator: RunningDinstar,
     converse: AsyncMock,
 ) -> None:
-    commands = async_capture_events(hass, EVENT_ASSIST)
     sent = async_capture_events(hass, EVENT_SMS_SENT)
 
     await sms_arrives(hass, dinstar_simulator, ALLOWED, COMMAND, port=3, commands=commands)
@@ -189,11 +186,13 @@ async def test_an_allowed_number_turns_the_light_on_and_gets_the_answer_from_the
 
 
 async def test_the_same_number_written_nationally_is_recognised(
-    hass: HomeAssistant, gateway: MockConfigEntry, dinstar_simulator: RunningDinstar
+    hass: HomeAssistant,
+    gateway: MockConfigEntry,
+    commands: list[Event],
+    dinstar_simulator: RunningDinstar,
 ) -> None:
     """The gateway may write the sender as a national number: Home Assistant's country's."""
     hass.config.country = "RO"
-    commands = async_capture_events(hass, EVENT_ASSIST)
 
     await sms_arrives(hass, dinstar_simulator, "0712345678", COMMAND, commands=commands)
 
@@ -205,11 +204,10 @@ async def test_the_same_number_written_nationally_is_recognised(
 async def test_a_number_continues_its_conversation(
     hass: HomeAssistant,
     gateway: MockConfigEntry,
+    commands: list[Event],
     dinstar_simulator: RunningDinstar,
     converse: AsyncMock,
 ) -> None:
-    commands = async_capture_events(hass, EVENT_ASSIST)
-
     await sms_arrives(hass, dinstar_simulator, ALLOWED, COMMAND, commands=commands)
     await sms_arrives(
         hass, dinstar_simulator, ALLOWED, "turn off the kitchen light", commands=commands
@@ -247,13 +245,13 @@ async def test_sms_that_came_while_stopped_are_not_run(
 async def test_other_senders_never_reach_the_agent(
     hass: HomeAssistant,
     gateway: MockConfigEntry,
+    commands: list[Event],
     dinstar_simulator: RunningDinstar,
     converse: AsyncMock,
     sender: str,
 ) -> None:
     """Not on the list, a name, or a national number with no country to read it by."""
     hass.config.country = None
-    commands = async_capture_events(hass, EVENT_ASSIST)
 
     await sms_arrives(hass, dinstar_simulator, sender, COMMAND)
 
@@ -284,12 +282,11 @@ async def test_off_by_default(
 async def test_over_the_rate_no_agent_and_no_answer(
     hass: HomeAssistant,
     gateway: MockConfigEntry,
+    commands: list[Event],
     dinstar_simulator: RunningDinstar,
     converse: AsyncMock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    commands = async_capture_events(hass, EVENT_ASSIST)
-
     for _ in range(4):
         await sms_arrives(hass, dinstar_simulator, ALLOWED, COMMAND, commands=commands)
 
@@ -305,13 +302,13 @@ async def test_over_the_rate_no_agent_and_no_answer(
 async def test_an_answer_that_cannot_be_sent_is_not_repeated(
     hass: HomeAssistant,
     gateway: MockConfigEntry,
+    commands: list[Event],
     dinstar_simulator: RunningDinstar,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A send that may have gone out is never sent again; the log names no number."""
-    commands = async_capture_events(hass, EVENT_ASSIST)
     with patch(
-        "custom_components.sms_gateway.assist.async_send",
+        "custom_components.sms_gateway.assist.agent.async_send",
         side_effect=HomeAssistantError("The SMS may or may not have been queued"),
     ) as send:
         await sms_arrives(hass, dinstar_simulator, ALLOWED, COMMAND, commands=commands)
@@ -327,11 +324,10 @@ async def test_an_answer_that_cannot_be_sent_is_not_repeated(
 async def test_a_missing_agent_gives_no_answer(
     hass: HomeAssistant,
     gateway: MockConfigEntry,
+    commands: list[Event],
     dinstar_simulator: RunningDinstar,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    commands = async_capture_events(hass, EVENT_ASSIST)
-
     await sms_arrives(hass, dinstar_simulator, ALLOWED, COMMAND, commands=commands)
 
     assert outcomes(commands) == ["no_answer"]
@@ -340,9 +336,11 @@ async def test_a_missing_agent_gives_no_answer(
 
 
 async def test_an_empty_answer_sends_nothing(
-    hass: HomeAssistant, gateway: MockConfigEntry, dinstar_simulator: RunningDinstar
+    hass: HomeAssistant,
+    gateway: MockConfigEntry,
+    commands: list[Event],
+    dinstar_simulator: RunningDinstar,
 ) -> None:
-    commands = async_capture_events(hass, EVENT_ASSIST)
     result = conversation.ConversationResult(response=AsyncMock(speech={}))
     with patch("homeassistant.components.conversation.async_converse", return_value=result):
         await sms_arrives(hass, dinstar_simulator, ALLOWED, COMMAND, commands=commands)
@@ -354,12 +352,12 @@ async def test_an_empty_answer_sends_nothing(
 async def test_without_the_conversation_integration_nothing_is_asked(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
+    commands: list[Event],
     dinstar_simulator: RunningDinstar,
     hass_client_no_auth: ClientSessionGenerator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await push_to_home_assistant(dinstar_simulator, hass_client_no_auth)
-    commands = async_capture_events(hass, EVENT_ASSIST)
 
     await sms_arrives(hass, dinstar_simulator, ALLOWED, COMMAND, commands=commands)
     await sms_arrives(hass, dinstar_simulator, ALLOWED, COMMAND, commands=commands)
@@ -392,10 +390,7 @@ async def test_diagnostics_hide_the_allowed_numbers(
 
 
 async def test_commands_stop_with_the_entry(
-    hass: HomeAssistant,
-    gateway: MockConfigEntry,
-    dinstar_simulator: RunningDinstar,
-    converse: AsyncMock,
+    hass: HomeAssistant, gateway: MockConfigEntry, converse: AsyncMock
 ) -> None:
     await hass.config_entries.async_unload(gateway.entry_id)
     await hass.async_block_till_done()
@@ -415,11 +410,11 @@ async def test_an_smslink_2_way_sms_is_answered_from_the_account(
     hass: HomeAssistant,
     kitchen: None,
     smslink_account: MockConfigEntry,
+    commands: list[Event],
     smslink_simulator: RunningSmsLink,
     converse: AsyncMock,
 ) -> None:
     """SMSLink writes Romanian senders nationally; the account's country reads them."""
-    commands = async_capture_events(hass, EVENT_ASSIST)
     sim = smslink_simulator.sim
     fields = {"sender": "0712345678", "receiver": "1847", "message": COMMAND, "timestamp": "1"}
 

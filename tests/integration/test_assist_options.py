@@ -8,7 +8,7 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.sms_gateway.assist_options import (
+from custom_components.sms_gateway.assist.options import (
     DEFAULT_AGENT,
     DEFAULT_RATE_LIMIT,
     AssistSettings,

@@ -22,12 +22,6 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.sms_gateway.balance import (
-    FIRST_REFRESH_DELAY,
-    balance_settings,
-    low_balance_issue_id,
-    parse_amount,
-)
 from custom_components.sms_gateway.const import (
     CONF_BALANCE,
     DEFAULT_BALANCE_INTERVAL,
@@ -35,7 +29,13 @@ from custom_components.sms_gateway.const import (
     DOMAIN,
     EVENT_USSD_REPLY,
 )
-from custom_components.sms_gateway.runtime import DinstarRuntimeData
+from custom_components.sms_gateway.gateway.balance import (
+    FIRST_REFRESH_DELAY,
+    balance_settings,
+    low_balance_issue_id,
+    parse_amount,
+)
+from custom_components.sms_gateway.gateway.runtime import GatewayData
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL
 
@@ -53,7 +53,7 @@ OPTIONS: dict[str, Any] = {
 @pytest.fixture(autouse=True)
 def fast_reply_polling() -> Iterator[None]:
     """Poll for replies every 20 ms so tests do not wait the production 2 s."""
-    with patch("custom_components.sms_gateway.ussd.USSD_POLL_INTERVAL", 0.02):
+    with patch("custom_components.sms_gateway.gateway.ussd.USSD_POLL_INTERVAL", 0.02):
         yield
 
 
@@ -85,7 +85,7 @@ async def sim_control(sim: RunningDinstar, path: str, body: dict[str, Any]) -> A
         return await response.json()
 
 
-def runtime_of(entry: MockConfigEntry) -> DinstarRuntimeData:
+def runtime_of(entry: MockConfigEntry) -> GatewayData:
     return entry.runtime_data  # type: ignore[no-any-return]
 
 

@@ -5,7 +5,8 @@ automation in a config dir of the test's own, and driven through the simulators:
 a balance drops, a SIM loses its network, a delivery fails.
 """
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 import shutil
@@ -16,29 +17,26 @@ from urllib.parse import quote
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
 from homeassistant.components.blueprint.models import Blueprint
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
-from homeassistant.util import dt as dt_util
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
     async_mock_service,
 )
 
 from custom_components.sms_gateway.const import (
     CONF_BALANCE,
-    CONF_PROVIDER,
-    CONF_ROUTE_SERVICES,
     DOMAIN,
     EVENT_DELIVERY_REPORT,
-    PROVIDER_ROUTE,
 )
+from simulators.smslink.simulator import SmsLinkSimulator
 from tests.conftest import RunningDinstar, RunningSmsLink
 from tests.integration.conftest import WEBHOOK_ID, WebClient, set_up, wait_until
+from tests.integration.setups import advance, entry_with, route_entry, send_sms
 from tests.integration.test_send import send_bodies, sim_control, until
 
 REPOSITORY = Path(__file__).parents[2]
@@ -60,19 +58,15 @@ NUMERIC_TEXT = "12.50"
 @pytest.fixture
 def dinstar_entry(dinstar_entry: MockConfigEntry) -> MockConfigEntry:
     """The simulated gateway with a balance code on port 3."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=dinstar_entry.title,
-        unique_id=dinstar_entry.unique_id,
-        data=dict(dinstar_entry.data),
-        options={CONF_BALANCE: {"3": {"code": "*100#", "unit": "EUR"}}},
+    return entry_with(
+        dinstar_entry, options={CONF_BALANCE: {"3": {"code": "*100#", "unit": "EUR"}}}
     )
 
 
 @pytest.fixture(autouse=True)
 def fast_reply_polling() -> Iterator[None]:
     """Poll for USSD replies every 20 ms so balance reads do not wait the production 2 s."""
-    with patch("custom_components.sms_gateway.ussd.USSD_POLL_INTERVAL", 0.02):
+    with patch("custom_components.sms_gateway.gateway.ussd.USSD_POLL_INTERVAL", 0.02):
         yield
 
 
@@ -92,23 +86,46 @@ def notified(hass: HomeAssistant) -> list[Any]:
     return async_mock_service(hass, "notify", "my_phone")
 
 
-async def use_blueprint(
-    hass: HomeAssistant, config_dir: Path, file: str, inputs: dict[str, Any]
-) -> str:
-    """Set up an automation from a blueprint copied into the config dir; its entity id."""
-    hass.config.config_dir = str(config_dir)
-    target = config_dir / "blueprints" / "automation" / "sms_gateway"
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copy(BLUEPRINTS / file, target / file)
-    alias = file.removesuffix(".yaml")
-    config = {"alias": alias, "use_blueprint": {"path": f"sms_gateway/{file}", "input": inputs}}
-    assert await async_setup_component(hass, "automation", {"automation": [config]})
-    await hass.async_block_till_done()
-    entity_id = f"automation.{alias}"
-    state = hass.states.get(entity_id)
-    assert state is not None
-    assert state.state == "on", state
-    return entity_id
+@pytest.fixture
+def reports(hass: HomeAssistant) -> list[Event]:
+    """Every delivery report fired during the test."""
+    events: list[Event] = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    return events
+
+
+type UseBlueprint = Callable[[str, dict[str, Any]], Awaitable[str]]
+
+
+@pytest.fixture
+def use_blueprint(hass: HomeAssistant, tmp_path: Path) -> UseBlueprint:
+    """Set up an automation from a blueprint copied into a config dir of the test's own."""
+
+    async def use(file: str, inputs: dict[str, Any]) -> str:
+        """The automation's entity id, checked on."""
+        hass.config.config_dir = str(tmp_path)
+        target = tmp_path / "blueprints" / "automation" / "sms_gateway"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(BLUEPRINTS / file, target / file)
+        alias = file.removesuffix(".yaml")
+        blueprint = {"path": f"sms_gateway/{file}", "input": inputs}
+        config = {"alias": alias, "use_blueprint": blueprint}
+        assert await async_setup_component(hass, "automation", {"automation": [config]})
+        await hass.async_block_till_done()
+        entity_id = f"automation.{alias}"
+        state = hass.states.get(entity_id)
+        assert state is not None
+        assert state.state == "on", state
+        return entity_id
+
+    return use
+
+
+async def resend_failures(
+    use_blueprint: UseBlueprint, source: MockConfigEntry, resend: MockConfigEntry
+) -> None:
+    """Resend what fails to deliver from one entry through another."""
+    inputs = {"source_entry": source.entry_id, "resend_entry": resend.entry_id}
+    await use_blueprint("resend_failed_sms.yaml", inputs)
 
 
 # --- the files ------------------------------------------------------------------------------
@@ -141,7 +158,7 @@ def test_the_blueprints_folder_holds_these_and_the_readme_links_each() -> None:
 
 async def test_an_incoming_sms_is_forwarded_to_a_notify_entity_and_a_notify_action(
     hass: HomeAssistant,
-    tmp_path: Path,
+    use_blueprint: UseBlueprint,
     gateway: MockConfigEntry,
     smslink_account: MockConfigEntry,
     dinstar_simulator: RunningDinstar,
@@ -149,8 +166,6 @@ async def test_an_incoming_sms_is_forwarded_to_a_notify_entity_and_a_notify_acti
     notified: list[Any],
 ) -> None:
     await use_blueprint(
-        hass,
-        tmp_path,
         "forward_incoming_sms.yaml",
         {
             "source_entry": gateway.entry_id,
@@ -179,15 +194,13 @@ async def test_an_incoming_sms_is_forwarded_to_a_notify_entity_and_a_notify_acti
 
 async def test_the_gateway_filter_leaves_other_entries_sms_alone(
     hass: HomeAssistant,
-    tmp_path: Path,
+    use_blueprint: UseBlueprint,
     gateway: MockConfigEntry,
     smslink_account: MockConfigEntry,
     dinstar_simulator: RunningDinstar,
     notified: list[Any],
 ) -> None:
     await use_blueprint(
-        hass,
-        tmp_path,
         "forward_incoming_sms.yaml",
         {"source_entry": smslink_account.entry_id, "notify_service": "notify.my_phone"},
     )
@@ -205,15 +218,13 @@ async def test_the_gateway_filter_leaves_other_entries_sms_alone(
 
 async def test_a_balance_below_the_threshold_warns_once(
     hass: HomeAssistant,
-    tmp_path: Path,
+    use_blueprint: UseBlueprint,
     gateway: MockConfigEntry,
     dinstar_simulator: RunningDinstar,
     notified: list[Any],
 ) -> None:
     balance = "sensor.dinstar_2817_port_3_balance"
     await use_blueprint(
-        hass,
-        tmp_path,
         "low_balance_warning.yaml",
         {"balance_sensors": [balance], "threshold": 5, "notify_service": "my_phone"},
     )
@@ -242,17 +253,10 @@ async def test_a_balance_below_the_threshold_warns_once(
 # --- registration ---------------------------------------------------------------------------
 
 
-async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
-    """Jump a ticking clock (the simulator's pushes need time to pass) and run what fell due."""
-    freezer.move_to(dt_util.utcnow() + delta)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 @pytest.mark.freeze_time(tick=True)
 async def test_a_sim_off_the_network_for_the_minutes_given_warns(
     hass: HomeAssistant,
-    tmp_path: Path,
+    use_blueprint: UseBlueprint,
     freezer: FrozenDateTimeFactory,
     gateway: MockConfigEntry,
     dinstar_simulator: RunningDinstar,
@@ -260,8 +264,6 @@ async def test_a_sim_off_the_network_for_the_minutes_given_warns(
 ) -> None:
     lost, back = (f"sensor.dinstar_2817_port_{port}_registration" for port in (2, 5))
     automation = await use_blueprint(
-        hass,
-        tmp_path,
         "sim_registration_lost.yaml",
         {"registration_sensors": [lost, back], "minutes": 10, "notify_service": "my_phone"},
     )
@@ -303,44 +305,44 @@ async def test_a_sim_off_the_network_for_the_minutes_given_warns(
 @pytest.fixture
 def permanent_failures() -> Iterator[None]:
     """Failed deliveries carry a permanent TP-Status: temporary ones fire no report."""
-    with patch("simulators.dinstar_sms._DELIVERY_FAILURES", (65,)):
+    with patch("simulators.dinstar.sms._DELIVERY_FAILURES", (65,)):
         yield
 
 
-@pytest.mark.usefixtures("permanent_failures")
-async def test_a_failed_delivery_is_resent_through_the_other_entry(
-    hass: HomeAssistant,
-    tmp_path: Path,
+@dataclass
+class Pair:
+    """The gateway pushing to Home Assistant and the SMSLink account, with their simulators."""
+
+    gateway: MockConfigEntry
+    account: MockConfigEntry
+    dinstar: RunningDinstar
+    smslink: SmsLinkSimulator
+
+
+@pytest.fixture
+def pair(
     gateway: MockConfigEntry,
     smslink_account: MockConfigEntry,
     dinstar_simulator: RunningDinstar,
     smslink_simulator: RunningSmsLink,
-) -> None:
-    await use_blueprint(
-        hass,
-        tmp_path,
-        "resend_failed_sms.yaml",
-        {"source_entry": gateway.entry_id, "resend_entry": smslink_account.entry_id},
-    )
-    await sim_control(dinstar_simulator, "faults", {"delivery_failure_rate": 1.0})
-    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+) -> Pair:
+    return Pair(gateway, smslink_account, dinstar_simulator, smslink_simulator.sim)
 
-    await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {
-            "config_entry_id": gateway.entry_id,
-            "recipients": [SENDER, "+40723456789"],
-            "message": NUMERIC_TEXT,
-        },
-        blocking=True,
-    )
-    account = smslink_simulator.sim.account
+
+@pytest.mark.usefixtures("permanent_failures")
+async def test_a_failed_delivery_is_resent_through_the_other_entry(
+    hass: HomeAssistant, use_blueprint: UseBlueprint, pair: Pair, reports: list[Event]
+) -> None:
+    await resend_failures(use_blueprint, pair.gateway, pair.account)
+    await sim_control(pair.dinstar, "faults", {"delivery_failure_rate": 1.0})
+
+    await send_sms(hass, pair.gateway, [SENDER, "+40723456789"], NUMERIC_TEXT)
+    account = pair.smslink.account
     await until(lambda: len(account.messages) == 2)
     await hass.async_block_till_done()
 
     failed = [event for event in reports if event.data["status"] == "failed"]
-    assert {event.data["entry_id"] for event in failed} == {gateway.entry_id}
+    assert {event.data["entry_id"] for event in failed} == {pair.gateway.entry_id}
     assert len(failed) == 2
     resent = sorted((message.to, message.text) for message in account.messages.values())
     assert resent == [("0712345678", NUMERIC_TEXT), ("0723456789", NUMERIC_TEXT)]
@@ -353,37 +355,16 @@ async def test_a_failed_delivery_is_resent_through_the_other_entry(
 @pytest.mark.usefixtures("permanent_failures")
 async def test_a_failed_delivery_is_resent_through_a_failover_route(
     hass: HomeAssistant,
-    tmp_path: Path,
-    gateway: MockConfigEntry,
-    smslink_account: MockConfigEntry,
+    use_blueprint: UseBlueprint,
+    pair: Pair,
     plasgate_account: MockConfigEntry,
-    dinstar_simulator: RunningDinstar,
-    smslink_simulator: RunningSmsLink,
 ) -> None:
-    route = await set_up(
-        hass,
-        MockConfigEntry(
-            domain=DOMAIN,
-            title="SMS alerts",
-            data={CONF_PROVIDER: PROVIDER_ROUTE},
-            options={CONF_ROUTE_SERVICES: [smslink_account.entry_id, plasgate_account.entry_id]},
-        ),
-    )
-    await use_blueprint(
-        hass,
-        tmp_path,
-        "resend_failed_sms.yaml",
-        {"source_entry": gateway.entry_id, "resend_entry": route.entry_id},
-    )
-    await sim_control(dinstar_simulator, "faults", {"delivery_failure_rate": 1.0})
+    route = await set_up(hass, route_entry("SMS alerts", [pair.account, plasgate_account]))
+    await resend_failures(use_blueprint, pair.gateway, route)
+    await sim_control(pair.dinstar, "faults", {"delivery_failure_rate": 1.0})
 
-    await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": gateway.entry_id, "recipients": [SENDER], "message": "Leak"},
-        blocking=True,
-    )
-    account = smslink_simulator.sim.account
+    await send_sms(hass, pair.gateway, [SENDER], "Leak")
+    account = pair.smslink.account
     await until(lambda: bool(account.messages))
     await hass.async_block_till_done()
 
@@ -392,94 +373,44 @@ async def test_a_failed_delivery_is_resent_through_a_failover_route(
 
 
 async def test_an_account_s_failed_sms_is_resent_through_the_gateway(
-    hass: HomeAssistant,
-    tmp_path: Path,
-    gateway: MockConfigEntry,
-    smslink_account: MockConfigEntry,
-    dinstar_simulator: RunningDinstar,
-    smslink_simulator: RunningSmsLink,
+    hass: HomeAssistant, use_blueprint: UseBlueprint, pair: Pair, reports: list[Event]
 ) -> None:
     """SMSLink's message ids are digits in a string: the report is still tied to its SMS."""
-    await use_blueprint(
-        hass,
-        tmp_path,
-        "resend_failed_sms.yaml",
-        {"source_entry": smslink_account.entry_id, "resend_entry": gateway.entry_id},
-    )
-    smslink_simulator.sim.faults["dlr_undelivered_rate"] = 1.0
-    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    await resend_failures(use_blueprint, pair.account, pair.gateway)
+    pair.smslink.faults["dlr_undelivered_rate"] = 1.0
 
-    await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": smslink_account.entry_id, "recipients": [SENDER], "message": "007"},
-        blocking=True,
-    )
+    await send_sms(hass, pair.account, [SENDER], "007")
     await until(lambda: any(event.data["status"] == "failed" for event in reports))
-    await until(lambda: send_bodies(dinstar_simulator))
+    await until(lambda: send_bodies(pair.dinstar))
 
-    [body] = await send_bodies(dinstar_simulator)
+    [body] = await send_bodies(pair.dinstar)
     assert body["text"] == "007"
     assert [item["number"] for item in body["param"]] == ["0712345678"]
 
 
 async def test_a_delivered_sms_is_not_resent(
-    hass: HomeAssistant,
-    tmp_path: Path,
-    gateway: MockConfigEntry,
-    smslink_account: MockConfigEntry,
-    smslink_simulator: RunningSmsLink,
+    hass: HomeAssistant, use_blueprint: UseBlueprint, pair: Pair, reports: list[Event]
 ) -> None:
-    await use_blueprint(
-        hass,
-        tmp_path,
-        "resend_failed_sms.yaml",
-        {"source_entry": gateway.entry_id, "resend_entry": smslink_account.entry_id},
-    )
-    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    await resend_failures(use_blueprint, pair.gateway, pair.account)
 
-    await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": gateway.entry_id, "recipients": [SENDER], "message": "Hi"},
-        blocking=True,
-    )
+    await send_sms(hass, pair.gateway, [SENDER], "Hi")
     await until(lambda: any(event.data["status"] == "delivered" for event in reports))
     await hass.async_block_till_done()
 
-    assert smslink_simulator.sim.account.messages == {}
+    assert pair.smslink.account.messages == {}
 
 
 @pytest.mark.usefixtures("permanent_failures")
 async def test_an_uncertain_send_is_never_resent(
-    hass: HomeAssistant,
-    tmp_path: Path,
-    gateway: MockConfigEntry,
-    smslink_account: MockConfigEntry,
-    dinstar_simulator: RunningDinstar,
-    smslink_simulator: RunningSmsLink,
+    hass: HomeAssistant, use_blueprint: UseBlueprint, pair: Pair, reports: list[Event]
 ) -> None:
-    await use_blueprint(
-        hass,
-        tmp_path,
-        "resend_failed_sms.yaml",
-        {"source_entry": gateway.entry_id, "resend_entry": smslink_account.entry_id},
-    )
-    await sim_control(
-        dinstar_simulator,
-        "faults",
-        {"delivery_failure_rate": 1.0, "send_sms_500_after_queue": True},
-    )
-    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    await resend_failures(use_blueprint, pair.gateway, pair.account)
+    faults = {"delivery_failure_rate": 1.0, "send_sms_500_after_queue": True}
+    await sim_control(pair.dinstar, "faults", faults)
 
     with pytest.raises(HomeAssistantError, match="NOT retried"):
-        await hass.services.async_call(
-            DOMAIN,
-            "send_sms",
-            {"config_entry_id": gateway.entry_id, "recipients": [SENDER], "message": "Hi"},
-            blocking=True,
-        )
+        await send_sms(hass, pair.gateway, [SENDER], "Hi")
     await until(lambda: any(event.data["status"] == "failed" for event in reports))
     await hass.async_block_till_done()
 
-    assert smslink_simulator.sim.account.messages == {}
+    assert pair.smslink.account.messages == {}

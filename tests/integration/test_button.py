@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sms_gateway.const import CONF_BALANCE, DOMAIN
-from simulators.dinstar import DinstarSettings
+from simulators.dinstar.settings import DinstarSettings
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import snapshot_entities
 
@@ -27,7 +27,7 @@ WITH_SENSORS = pytest.mark.parametrize(
 @pytest.fixture(autouse=True)
 def fast_reply_polling() -> Iterator[None]:
     """Poll for replies every 20 ms so tests do not wait the production 2 s."""
-    with patch("custom_components.sms_gateway.ussd.USSD_POLL_INTERVAL", 0.02):
+    with patch("custom_components.sms_gateway.gateway.ussd.USSD_POLL_INTERVAL", 0.02):
         yield
 
 
@@ -35,7 +35,7 @@ def fast_reply_polling() -> Iterator[None]:
 def platforms(request: pytest.FixtureRequest) -> Iterator[list[Platform]]:
     """Set up only these, and keep it so until the entry is unloaded (unload needs the list)."""
     chosen: list[Platform] = getattr(request, "param", [Platform.BUTTON])
-    with patch("custom_components.sms_gateway.PLATFORMS", chosen):
+    with patch("custom_components.sms_gateway.gateway.setup.GATEWAY_PLATFORMS", chosen):
         yield chosen
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.sms_gateway.cloud_webhook import CLOUD_BODY_LIMIT
+from custom_components.sms_gateway.accounts.callbacks import CLOUD_BODY_LIMIT
 from custom_components.sms_gateway.const import EVENT_DELIVERY_REPORT, EVENT_SMS_RECEIVED
 from tests.conftest import RunningSmsLink
 

@@ -9,7 +9,6 @@ runs through the integration against the simulators, with every logger at DEBUG.
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 import json
-import logging
 from typing import Any
 
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
@@ -27,26 +26,33 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
-from custom_components.sms_gateway.cloud_account import plasgate_unique_id
+from custom_components.sms_gateway.accounts.catalog import plasgate_unique_id
 from custom_components.sms_gateway.const import (
     CONF_CLOUDHOOK_URL,
-    CONF_DEFAULT_RECIPIENTS,
     DOMAIN,
     EVENT_DELIVERY_REPORT,
     EVENT_SMS_RECEIVED,
     PROVIDER_SMSLINK,
 )
-from custom_components.sms_gateway.providers import plasgate_transport
-from custom_components.sms_gateway.providers.plasgate import PlasgateClient
-from custom_components.sms_gateway.providers.smslink import SmsLinkClient
-from simulators.plasgate import PlasgateSettings
-from simulators.plasgate_limits import BATCH_LIMIT, SEND_LIMIT
-from simulators.smslink import SmsLinkSettings
+from custom_components.sms_gateway.providers.plasgate import (
+    transport as plasgate_transport,
+)
+from simulators.plasgate.limits import BATCH_LIMIT, SEND_LIMIT
+from simulators.plasgate.settings import PlasgateSettings
+from simulators.smslink.settings import SmsLinkSettings
 from tests.conftest import RunningPlasgate, RunningSmsLink
 
 from .conftest import WebClient, set_up
-from .test_cloud_entities import same_entry
-from .test_cloud_send import send_sms, wait_until
+from .setups import (
+    SHORT_TIMEOUT,
+    Failures,
+    account_entry_with,
+    debug_every_logger,
+    exception_texts,
+    send_sms,
+    smslink_accepts,
+)
+from .test_cloud_send import wait_until
 
 PLASGATE_KEY = "pk-SECRET-7f3a9c1e5b2d4086"
 PLASGATE_SECRET = "sk-SECRET-e4c1b7a2d9f06358"
@@ -72,7 +78,6 @@ HTTP view), and the test HTTP server logs each request line: not the integration
 
 SMSLINK_ENTRY_ID = "01JSECRETSMSL1NK0000000001"
 PLASGATE_ENTRY_ID = "01JSECRETP1ASGATE000000001"
-SHORT_TIMEOUT = 0.3
 
 
 @pytest.fixture
@@ -87,27 +92,27 @@ def plasgate_settings() -> PlasgateSettings:
 
 @pytest.fixture
 def smslink_entry(smslink_entry: MockConfigEntry) -> MockConfigEntry:
-    return same_entry(
+    return account_entry_with(
         smslink_entry,
-        SMSLINK_ENTRY_ID,
-        unique_id=SMSLINK_CONNECTION,
-        options={CONF_DEFAULT_RECIPIENTS: [SMSLINK_NUMBER]},
+        SMSLINK_CONNECTION,
+        SMSLINK_HOOK,
+        SMSLINK_NUMBER,
+        entry_id=SMSLINK_ENTRY_ID,
         connection_id=SMSLINK_CONNECTION,
         password=SMSLINK_PASSWORD,
-        webhook_id=SMSLINK_HOOK,
     )
 
 
 @pytest.fixture
 def plasgate_entry(plasgate_entry: MockConfigEntry) -> MockConfigEntry:
-    return same_entry(
+    return account_entry_with(
         plasgate_entry,
-        PLASGATE_ENTRY_ID,
-        unique_id=plasgate_unique_id(PLASGATE_KEY),
-        options={CONF_DEFAULT_RECIPIENTS: [PLASGATE_NUMBER]},
+        plasgate_unique_id(PLASGATE_KEY),
+        PLASGATE_HOOK,
+        PLASGATE_NUMBER,
+        entry_id=PLASGATE_ENTRY_ID,
         private_key=PLASGATE_KEY,
         secret=PLASGATE_SECRET,
-        webhook_id=PLASGATE_HOOK,
     )
 
 
@@ -164,7 +169,7 @@ async def test_diagnostics_redact_the_cloudhook(
 
 
 @dataclass
-class Scene:
+class Scene(Failures):
     """What an error path needs, and what it raised."""
 
     hass: HomeAssistant
@@ -175,15 +180,6 @@ class Scene:
     web: WebClient
     monkeypatch: pytest.MonkeyPatch
     raised: list[BaseException] = field(default_factory=list)
-
-    async def fails(self, call: Awaitable[Any]) -> BaseException:
-        """Await a call that must fail, and keep what it raised for the leak check."""
-        try:
-            await call
-        except Exception as err:  # noqa: BLE001 - every kind is checked for leaks
-            self.raised.append(err)
-            return err
-        raise AssertionError("the call was expected to fail")
 
     async def send(self, entry: MockConfigEntry, *numbers: str) -> BaseException:
         """One recipient takes the single-send call, two or more the package or batch call."""
@@ -210,11 +206,6 @@ class Scene:
                 NOTIFY_DOMAIN, service, {"message": "Hello"}, blocking=True
             )
         )
-
-    def short_timeouts(self) -> None:
-        """Both clients wait 30 s by default; the integration keeps that. Shorten it to test."""
-        for client in (PlasgateClient, SmsLinkClient):
-            self.monkeypatch.setitem(client.__init__.__kwdefaults__, "timeout", SHORT_TIMEOUT)
 
 
 async def plasgate_down(scene: Scene) -> None:
@@ -302,12 +293,6 @@ async def smslink_slow(scene: Scene) -> None:
     await scene.send_both_ways(scene.smslink_entry, SMSLINK_NUMBER, SMSLINK_OTHER)
 
 
-def smslink_accepts(scene: Scene, password: str) -> None:
-    """The simulator has no control call for its password: set it on both of its APIs."""
-    scene.smslink.sim.single._password = password
-    scene.smslink.sim.bulk._password = password
-
-
 def smslink_quotes(scene: Scene, password: str) -> None:
     """Have the service quote the password it was sent, and the number, in its refusals."""
     scene.smslink.sim.faults["error_codes"] = {
@@ -328,7 +313,7 @@ async def smslink_wrong_password(scene: Scene) -> None:
         entry, data={**entry.data, CONF_PASSWORD: SMSLINK_PASSWORD}
     )
     assert await scene.hass.config_entries.async_reload(entry.entry_id)
-    smslink_accepts(scene, "changed-on-the-service")
+    smslink_accepts(scene.smslink, "changed-on-the-service")
     smslink_quotes(scene, SMSLINK_PASSWORD)
     await scene.refresh_balance()
     await scene.send_both_ways(entry, SMSLINK_NUMBER, SMSLINK_OTHER)
@@ -380,26 +365,8 @@ ERROR_PATHS: list[Any] = [
 @pytest.fixture
 def debug_everywhere(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     """Every logger at DEBUG, those that set a level of their own too."""
-    for name in [None, *logging.root.manager.loggerDict]:
-        caplog.set_level(logging.DEBUG, logger=name)
+    debug_every_logger(caplog)
     return caplog
-
-
-def exception_texts(err: BaseException) -> list[str]:
-    """str() and repr() of an exception, its translation placeholders, and all it chains to."""
-    texts: list[str] = []
-    seen: set[int] = set()
-    pending: list[BaseException | None] = [err]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        texts += [str(current), repr(current), *map(str, current.args)]
-        if isinstance(current, HomeAssistantError):
-            texts += map(str, (current.translation_placeholders or {}).values())
-        pending += [current.__cause__, current.__context__]
-    return texts
 
 
 @pytest.mark.parametrize("error_path", ERROR_PATHS, ids=lambda path: path.__name__)

@@ -4,6 +4,7 @@ Everything runs against the simulators; only Home Assistant Cloud (no simulator)
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import replace
 from typing import Any
 from unittest.mock import patch
 
@@ -26,14 +27,14 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.sms_gateway import CLOUD_PLATFORMS
+from custom_components.sms_gateway.accounts.catalog import SERVICES
 from custom_components.sms_gateway.const import (
     CONF_CLOUDHOOK_URL,
     CONF_COUNTRY,
     CONF_SENDER,
     DOMAIN,
 )
-from simulators.smslink import SmsLinkSettings
+from simulators.smslink.settings import SmsLinkSettings
 from tests.conftest import Running, RunningPlasgate, RunningSmsLink
 from tests.integration.conftest import snapshot_entities
 
@@ -90,7 +91,8 @@ def limit_platforms(only_platform: Platform | None) -> Iterator[None]:
     if only_platform is None:
         yield
         return
-    with patch.dict(CLOUD_PLATFORMS, {provider: [only_platform] for provider in CLOUD_PLATFORMS}):
+    only = {key: replace(service, platforms=(only_platform,)) for key, service in SERVICES.items()}
+    with patch.dict(SERVICES, only):
         yield
 
 
@@ -502,7 +504,10 @@ async def test_gateway_options_are_refused_not_dropped(
         await call
 
     assert caught.value.translation_key == key
-    assert caught.value.translation_placeholders == {"title": account.title}
+    assert caught.value.translation_placeholders == {
+        "title": account.title,
+        "option": next(iter(options)),
+    }
     assert sent() == []
 
 

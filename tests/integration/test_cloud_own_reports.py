@@ -18,8 +18,8 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.sms_gateway import cloud_send_store
-from custom_components.sms_gateway.cloud_send_store import KEEP_AGE, KEEP_SENDS
+from custom_components.sms_gateway.accounts import send_store as cloud_send_store
+from custom_components.sms_gateway.accounts.send_store import KEEP_AGE, KEEP_SENDS
 from custom_components.sms_gateway.const import DOMAIN, EVENT_DELIVERY_REPORT
 from tests.conftest import RunningPlasgate, RunningSmsLink
 

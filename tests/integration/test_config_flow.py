@@ -44,8 +44,8 @@ from custom_components.sms_gateway.const import (
     DOMAIN,
     PROVIDER_DINSTAR,
 )
-from custom_components.sms_gateway.entity import port_identifier
-from simulators.dinstar import DinstarSettings, DinstarSimulator
+from custom_components.sms_gateway.gateway.devices import port_identifier
+from simulators.dinstar.simulator import DinstarSettings, DinstarSimulator
 from simulators.server import serve
 from simulators.tls import self_signed_server_context
 from tests.conftest import RunningDinstar

@@ -22,7 +22,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.sms_gateway.cloud_account import SECTION_SERVICE
+from custom_components.sms_gateway.accounts.login import SECTION_SERVICE
 from custom_components.sms_gateway.config_flow import PROVIDER_STEPS
 from custom_components.sms_gateway.const import (
     CONF_CLOUDHOOK_URL,

@@ -62,7 +62,7 @@ async def test_a_deprecated_function_called_by_our_code_is_recorded(hass: HomeAs
 
 
 def test_only_deprecation_warnings_from_our_files_are_kept() -> None:
-    ours = deprecations.OUR_ROOTS[0] / "sending.py"
+    ours = deprecations.OUR_ROOTS[0] / "gateway" / "sender.py"
     for category, filename in (
         (DeprecationWarning, str(ours)),
         (UserWarning, str(ours)),
@@ -71,5 +71,7 @@ def test_only_deprecation_warnings_from_our_files_are_kept() -> None:
         message = warnings.WarningMessage(category("old"), category, filename, 7)
         deprecations.pytest_warning_recorded(message, "call", "a test", None)
 
-    assert deprecations._warned == ["a test: custom_components/sms_gateway/sending.py:7: old"]
+    assert deprecations._warned == [
+        "a test: custom_components/sms_gateway/gateway/sender.py:7: old"
+    ]
     deprecations._warned.clear()

@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -12,39 +13,30 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.sms_gateway.const import (
     CONF_DEFAULT_RECIPIENTS,
-    CONF_PROVIDER,
     CONF_ROUTE_SERVICES,
     DOMAIN,
     EVENT_DELIVERY_REPORT,
-    PROVIDER_ROUTE,
 )
 from custom_components.sms_gateway.diagnostics import async_get_config_entry_diagnostics
-from custom_components.sms_gateway.failover import certainly_not_sent
 from custom_components.sms_gateway.providers.errors import (
     AuthError,
     ProviderConnectionError,
     ProviderUnreachableError,
     ServiceError,
 )
-from custom_components.sms_gateway.route_reports import remember_route, route_of
-from simulators.smslink import SmsLinkSimulator
-from simulators.smslink_http import SingleSend
+from custom_components.sms_gateway.routes.reports import remember_route, route_of
+from custom_components.sms_gateway.routes.sender import certainly_not_sent
+from simulators.plasgate.simulator import PlasgateSimulator
+from simulators.smslink.http_api import SingleSend
+from simulators.smslink.simulator import SmsLinkSimulator
 from tests.conftest import RunningDinstar, RunningPlasgate, RunningSmsLink
 
 from .conftest import set_up
-from .test_send import SEND_PATH, requests_to, sim_control
+from .setups import route_entry, send_sms
+from .test_send import SEND_PATH, requests_to, sim_control, until
 
 NUMBER = "+40712345678"
 SMSLINK_SEND = "/sms/gateway/communicate/index.php"
-
-
-async def wait_until(condition: Callable[[], bool], rounds: int = 500) -> None:
-    """Reports come from the simulators' own tasks: let them arrive, within a bound."""
-    for _ in range(rounds):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the report never arrived")
 
 
 @pytest.fixture
@@ -57,49 +49,38 @@ async def route(
     """The gateway first, then SMSLink, then Plasgate."""
     services = [init_integration, smslink_account, plasgate_account]
     assert all(entry.state is ConfigEntryState.LOADED for entry in services)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="SMS alerts",
-        data={CONF_PROVIDER: PROVIDER_ROUTE},
-        options={
-            CONF_ROUTE_SERVICES: [entry.entry_id for entry in services],
-            CONF_DEFAULT_RECIPIENTS: [NUMBER],
-        },
-    )
+    entry = route_entry("SMS alerts", services, {CONF_DEFAULT_RECIPIENTS: [NUMBER]})
     return await set_up(hass, entry)
 
 
-async def send(
-    hass: HomeAssistant, route: MockConfigEntry, recipients: list[str], **options: Any
-) -> list[dict[str, Any]]:
-    response = await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {
-            "config_entry_id": route.entry_id,
-            "recipients": recipients,
-            "message": "Failover test",
-            **options,
-        },
-        blocking=True,
-        return_response=True,
-    )
-    assert response is not None
-    answer: list[dict[str, Any]] = response["recipients"]  # type: ignore[assignment]
-    return answer
+@pytest.fixture
+async def gateway_without_sim(route: MockConfigEntry, dinstar_simulator: RunningDinstar) -> None:
+    """Every port of the route's gateway loses its SIM: the gateway certainly cannot send."""
+    for port in range(8):
+        await sim_control(dinstar_simulator, f"ports/{port}", {"reg": "UNREGISTER"})
 
 
-def smslink_sends(sim: RunningSmsLink) -> int:
-    """SMS the account took (index.php also answers the balance queries)."""
-    return len(sim.sim.account.messages)
+@dataclass
+class Clouds:
+    """What reached the two cloud services behind the gateway."""
+
+    smslink: SmsLinkSimulator
+    plasgate: PlasgateSimulator
+
+    def smslink_sends(self) -> int:
+        """SMS the account took (index.php also answers the balance queries)."""
+        return len(self.smslink.account.messages)
+
+    def smslink_requests(self) -> int:
+        return self.smslink.request_counts[SMSLINK_SEND]
+
+    def plasgate_sends(self) -> int:
+        return len(self.plasgate.api.messages)
 
 
-def smslink_requests(sim: RunningSmsLink) -> int:
-    return sim.sim.request_counts[SMSLINK_SEND]
-
-
-def plasgate_sends(sim: RunningPlasgate) -> int:
-    return len(sim.sim.api.messages)
+@pytest.fixture
+def clouds(smslink_simulator: RunningSmsLink, plasgate_simulator: RunningPlasgate) -> Clouds:
+    return Clouds(smslink_simulator.sim, plasgate_simulator.sim)
 
 
 def refuse_login(sim: SmsLinkSimulator) -> None:
@@ -107,58 +88,48 @@ def refuse_login(sim: SmsLinkSimulator) -> None:
     sim.single = SingleSend(sim.account, sim.sending, sim.faults, sim.settings.connection_id, "new")
 
 
-async def unregister_every_port(sim: RunningDinstar) -> None:
-    for port in range(8):
-        await sim_control(sim, f"ports/{port}", {"reg": "UNREGISTER"})
-
-
 # --- carried by the first service that can -------------------------------------------------------
 
 
 async def test_the_first_service_carries_when_it_can(
-    hass: HomeAssistant,
-    route: MockConfigEntry,
-    init_integration: MockConfigEntry,
-    smslink_simulator: RunningSmsLink,
-    plasgate_simulator: RunningPlasgate,
+    hass: HomeAssistant, route: MockConfigEntry, init_integration: MockConfigEntry, clouds: Clouds
 ) -> None:
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
 
     # Waiting reads the gateway's sending results, which become delivery report events.
-    [answer] = await send(hass, route, [NUMBER], wait=True, timeout=10)
+    [answer] = await send_sms(hass, route, [NUMBER], wait=True, timeout=10)
 
     assert answer["carried_by"] == init_integration.entry_id
     assert answer["carried_by_title"] == init_integration.title
     assert answer["status"] in {"sent", "delivered"}
-    assert smslink_sends(smslink_simulator) == 0
-    assert plasgate_sends(plasgate_simulator) == 0
+    assert clouds.smslink_sends() == 0
+    assert clouds.plasgate_sends() == 0
     [report] = [event.data for event in events if event.data["status"] == answer["status"]]
     assert report["entry_id"] == init_integration.entry_id
     assert report["message_id"] == answer["user_id"]
     assert report["route_entry_id"] == route.entry_id
 
 
+@pytest.mark.usefixtures("gateway_without_sim")
 async def test_gateway_without_a_registered_sim_moves_to_smslink(
     hass: HomeAssistant,
     route: MockConfigEntry,
     dinstar_simulator: RunningDinstar,
     smslink_account: MockConfigEntry,
-    smslink_simulator: RunningSmsLink,
-    plasgate_simulator: RunningPlasgate,
+    clouds: Clouds,
 ) -> None:
-    await unregister_every_port(dinstar_simulator)
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
 
-    [answer] = await send(hass, route, [NUMBER])
+    [answer] = await send_sms(hass, route, [NUMBER])
 
     assert await requests_to(dinstar_simulator, SEND_PATH) == 1
     assert answer["carried_by"] == smslink_account.entry_id
     assert answer["carried_by_title"] == "SMSLink"
     assert answer["status"] == "queued"
-    assert smslink_sends(smslink_simulator) == 1
-    assert plasgate_sends(plasgate_simulator) == 0
+    assert clouds.smslink_sends() == 1
+    assert clouds.plasgate_sends() == 0
     # The carrier's delivery report names the route, and the message id ties it to the answer.
-    await wait_until(lambda: any(event.data["status"] == "delivered" for event in events))
+    await until(lambda: any(event.data["status"] == "delivered" for event in events))
     delivered = next(event.data for event in events if event.data["status"] == "delivered")
     assert delivered["entry_id"] == smslink_account.entry_id
     assert delivered["message_id"] == answer["message_id"]
@@ -170,59 +141,53 @@ async def test_gateway_down_moves_to_smslink(
     route: MockConfigEntry,
     dinstar_simulator: RunningDinstar,
     smslink_account: MockConfigEntry,
-    plasgate_simulator: RunningPlasgate,
+    clouds: Clouds,
 ) -> None:
     await dinstar_simulator.server.stop()  # connections are refused: nothing can have been sent
     await asyncio.sleep(0.1)  # a kept-alive connection learns it was closed
 
-    [answer] = await send(hass, route, [NUMBER])
+    [answer] = await send_sms(hass, route, [NUMBER])
 
     assert answer["carried_by"] == smslink_account.entry_id
     assert answer["status"] == "queued"
-    assert plasgate_sends(plasgate_simulator) == 0
+    assert clouds.plasgate_sends() == 0
 
 
+@pytest.mark.usefixtures("gateway_without_sim")
 async def test_smslink_unreachable_moves_to_plasgate(
     hass: HomeAssistant,
     route: MockConfigEntry,
-    dinstar_simulator: RunningDinstar,
     smslink_simulator: RunningSmsLink,
     plasgate_account: MockConfigEntry,
-    plasgate_simulator: RunningPlasgate,
+    clouds: Clouds,
 ) -> None:
-    await unregister_every_port(dinstar_simulator)
     await smslink_simulator.server.stop()
     await asyncio.sleep(0.1)  # a kept-alive connection learns it was closed
 
-    [answer] = await send(hass, route, [NUMBER])
+    [answer] = await send_sms(hass, route, [NUMBER])
 
     assert answer["carried_by"] == plasgate_account.entry_id
-    assert plasgate_sends(plasgate_simulator) == 1
+    assert clouds.plasgate_sends() == 1
 
 
+@pytest.mark.usefixtures("gateway_without_sim")
 async def test_smslink_refusing_the_number_moves_to_plasgate(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    route: MockConfigEntry,
-    dinstar_simulator: RunningDinstar,
-    smslink_simulator: RunningSmsLink,
-    plasgate_account: MockConfigEntry,
-    plasgate_simulator: RunningPlasgate,
+    hass: HomeAssistant, route: MockConfigEntry, plasgate_account: MockConfigEntry, clouds: Clouds
 ) -> None:
-    await unregister_every_port(dinstar_simulator)
     landline = "+40212345678"  # SMSLink answers "Invalid receiver number."
-    asked = smslink_requests(smslink_simulator)
+    asked = clouds.smslink_requests()
 
-    [answer] = await send(hass, route, [landline])
+    [answer] = await send_sms(hass, route, [landline])
 
-    assert smslink_requests(smslink_simulator) == asked + 1
-    assert smslink_sends(smslink_simulator) == 0
+    assert clouds.smslink_requests() == asked + 1
+    assert clouds.smslink_sends() == 0
     assert answer["carried_by"] == plasgate_account.entry_id
     assert answer["carried_by_title"] == "Plasgate"
     assert answer["status"] == "queued"
-    assert plasgate_sends(plasgate_simulator) == 1
+    assert clouds.plasgate_sends() == 1
 
 
+@pytest.mark.usefixtures("gateway_without_sim")
 @pytest.mark.parametrize(
     "refuse",
     [
@@ -233,22 +198,19 @@ async def test_smslink_refusing_the_number_moves_to_plasgate(
 async def test_smslink_refusing_the_account_moves_to_plasgate(
     hass: HomeAssistant,
     route: MockConfigEntry,
-    dinstar_simulator: RunningDinstar,
-    smslink_simulator: RunningSmsLink,
     plasgate_account: MockConfigEntry,
-    plasgate_simulator: RunningPlasgate,
+    clouds: Clouds,
     refuse: Callable[[Any], None],
 ) -> None:
-    await unregister_every_port(dinstar_simulator)
-    refuse(smslink_simulator.sim)
-    asked = smslink_requests(smslink_simulator)
+    refuse(clouds.smslink)
+    asked = clouds.smslink_requests()
 
-    [answer] = await send(hass, route, [NUMBER])
+    [answer] = await send_sms(hass, route, [NUMBER])
 
-    assert smslink_requests(smslink_simulator) == asked + 1
-    assert smslink_sends(smslink_simulator) == 0
+    assert clouds.smslink_requests() == asked + 1
+    assert clouds.smslink_sends() == 0
     assert answer["carried_by"] == plasgate_account.entry_id
-    assert plasgate_sends(plasgate_simulator) == 1
+    assert clouds.plasgate_sends() == 1
 
 
 # --- uncertain: never a second send --------------------------------------------------------------
@@ -259,56 +221,46 @@ async def test_gateway_500_after_queueing_is_uncertain_and_not_resent(
     route: MockConfigEntry,
     init_integration: MockConfigEntry,
     dinstar_simulator: RunningDinstar,
-    smslink_simulator: RunningSmsLink,
-    plasgate_simulator: RunningPlasgate,
+    clouds: Clouds,
 ) -> None:
     await sim_control(dinstar_simulator, "faults", {"send_sms_500_after_queue": True})
 
-    [answer] = await send(hass, route, [NUMBER])
+    [answer] = await send_sms(hass, route, [NUMBER])
 
     assert answer["status"] == "uncertain"
     assert answer["carried_by"] == init_integration.entry_id
     assert "500" in answer["error"]
-    assert smslink_sends(smslink_simulator) == 0
-    assert plasgate_sends(plasgate_simulator) == 0
+    assert clouds.smslink_sends() == 0
+    assert clouds.plasgate_sends() == 0
 
 
+@pytest.mark.usefixtures("gateway_without_sim")
 async def test_smslink_dropping_the_connection_is_uncertain_and_not_resent(
-    hass: HomeAssistant,
-    route: MockConfigEntry,
-    dinstar_simulator: RunningDinstar,
-    smslink_account: MockConfigEntry,
-    smslink_simulator: RunningSmsLink,
-    plasgate_simulator: RunningPlasgate,
+    hass: HomeAssistant, route: MockConfigEntry, smslink_account: MockConfigEntry, clouds: Clouds
 ) -> None:
-    await unregister_every_port(dinstar_simulator)
-    smslink_simulator.sim.faults["down"] = True  # the request arrives, the answer never does
-    asked = smslink_requests(smslink_simulator)
+    clouds.smslink.faults["down"] = True  # the request arrives, the answer never does
+    asked = clouds.smslink_requests()
 
-    [answer] = await send(hass, route, [NUMBER])
+    [answer] = await send_sms(hass, route, [NUMBER])
 
-    assert smslink_requests(smslink_simulator) == asked + 1
+    assert clouds.smslink_requests() == asked + 1
     assert answer["status"] == "uncertain"
     assert answer["carried_by"] == smslink_account.entry_id
-    assert plasgate_sends(plasgate_simulator) == 0
+    assert clouds.plasgate_sends() == 0
 
 
 # --- nobody, some, waiting -----------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("gateway_without_sim")
 async def test_every_service_refusing_raises_with_the_count(
-    hass: HomeAssistant,
-    route: MockConfigEntry,
-    dinstar_simulator: RunningDinstar,
-    smslink_simulator: RunningSmsLink,
-    plasgate_simulator: RunningPlasgate,
+    hass: HomeAssistant, route: MockConfigEntry, clouds: Clouds
 ) -> None:
-    await unregister_every_port(dinstar_simulator)
-    refuse_login(smslink_simulator.sim)
-    plasgate_simulator.sim.settings.secret = "changed"
+    refuse_login(clouds.smslink)
+    clouds.plasgate.settings.secret = "changed"
 
     with pytest.raises(HomeAssistantError) as caught:
-        await send(hass, route, [NUMBER, "+40712345679"])
+        await send_sms(hass, route, [NUMBER, "+40712345679"])
 
     assert caught.value.translation_key == "route_not_sent"
     placeholders = caught.value.translation_placeholders or {}
@@ -322,7 +274,7 @@ async def test_a_recipient_nobody_takes_is_reported_beside_the_others(
     route: MockConfigEntry,
     init_integration: MockConfigEntry,
 ) -> None:
-    answers = await send(hass, route, [NUMBER, "12"])
+    answers = await send_sms(hass, route, [NUMBER, "12"])
 
     assert [answer["status"] for answer in answers] == ["queued", "not_sent"]
     assert answers[0]["carried_by"] == init_integration.entry_id
@@ -330,15 +282,11 @@ async def test_a_recipient_nobody_takes_is_reported_beside_the_others(
     assert answers[1]["error"] == "invalid_numbers"
 
 
+@pytest.mark.usefixtures("gateway_without_sim")
 async def test_wait_on_a_cloud_service(
-    hass: HomeAssistant,
-    route: MockConfigEntry,
-    dinstar_simulator: RunningDinstar,
-    smslink_account: MockConfigEntry,
+    hass: HomeAssistant, route: MockConfigEntry, smslink_account: MockConfigEntry
 ) -> None:
-    await unregister_every_port(dinstar_simulator)
-
-    [answer] = await send(hass, route, [NUMBER], wait=True, timeout=10)
+    [answer] = await send_sms(hass, route, [NUMBER], wait=True, timeout=10)
 
     assert answer["status"] == "delivered"
     assert answer["carried_by"] == smslink_account.entry_id
@@ -352,7 +300,7 @@ async def test_a_service_not_loaded_is_skipped(
 ) -> None:
     await hass.config_entries.async_unload(init_integration.entry_id)
 
-    [answer] = await send(hass, route, [NUMBER])
+    [answer] = await send_sms(hass, route, [NUMBER])
 
     assert answer["carried_by"] == smslink_account.entry_id
 
@@ -360,18 +308,10 @@ async def test_a_service_not_loaded_is_skipped(
 async def test_no_service_loaded_sends_nothing(
     hass: HomeAssistant, smslink_account: MockConfigEntry
 ) -> None:
-    route = await set_up(
-        hass,
-        MockConfigEntry(
-            domain=DOMAIN,
-            title="Nowhere",
-            data={CONF_PROVIDER: PROVIDER_ROUTE},
-            options={CONF_ROUTE_SERVICES: ["gone"]},
-        ),
-    )
+    route = await set_up(hass, route_entry("Nowhere", ["gone"]))
 
     with pytest.raises(HomeAssistantError) as caught:
-        await send(hass, route, [NUMBER])
+        await send_sms(hass, route, [NUMBER])
 
     assert caught.value.translation_key == "route_not_sent"
 
@@ -388,7 +328,7 @@ async def test_per_service_options_are_refused(
     hass: HomeAssistant, route: MockConfigEntry, options: dict[str, Any]
 ) -> None:
     with pytest.raises(ServiceValidationError) as caught:
-        await send(hass, route, [NUMBER], **options)
+        await send_sms(hass, route, [NUMBER], **options)
 
     assert caught.value.translation_key == "route_option_not_supported"
     assert (caught.value.translation_placeholders or {})["option"] == next(iter(options))
@@ -396,7 +336,7 @@ async def test_per_service_options_are_refused(
 
 async def test_empty_recipients_are_refused(hass: HomeAssistant, route: MockConfigEntry) -> None:
     with pytest.raises(ServiceValidationError) as caught:
-        await send(hass, route, [" "])
+        await send_sms(hass, route, [" "])
 
     assert caught.value.translation_key == "no_recipients"
 

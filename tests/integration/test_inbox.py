@@ -19,15 +19,15 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sms_gateway.const import DOMAIN, EVENT_SMS_RECEIVED, SLOW_POLL_INTERVAL
-from custom_components.sms_gateway.inbox import push_issue_id
-from custom_components.sms_gateway.providers.dinstar_models import IncomingSms
-from custom_components.sms_gateway.store import (
+from custom_components.sms_gateway.gateway.inbox import push_issue_id
+from custom_components.sms_gateway.gateway.inbox_store import (
     PENDING_LIMIT,
     RECENT_LIMIT,
     InboxMemory,
     PushVerdict,
     fingerprint,
 )
+from custom_components.sms_gateway.providers.dinstar import IncomingSms
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL, WEBHOOK_ID, wait_until
 
@@ -602,7 +602,7 @@ async def test_a_catch_up_reads_a_bounded_number_of_pages(
     await receive(hass, dinstar_simulator, "bounded")
     dinstar_simulator.sim.gate.log.clear()
 
-    with patch("custom_components.sms_gateway.inbox.MAX_PAGES", 1):
+    with patch("custom_components.sms_gateway.gateway.inbox.MAX_PAGES", 1):
         await slow_poll(hass, freezer)
 
     assert texts(events) == ["bounded"]

@@ -49,7 +49,7 @@ def platforms() -> list[Platform]:
 
 @pytest.fixture(autouse=True)
 def fast_reply_polling() -> Iterator[None]:
-    with patch("custom_components.sms_gateway.ussd.USSD_POLL_INTERVAL", 0.02):
+    with patch("custom_components.sms_gateway.gateway.ussd.USSD_POLL_INTERVAL", 0.02):
         yield
 
 

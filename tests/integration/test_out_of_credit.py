@@ -7,9 +7,9 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.sms_gateway.accounts.credit_watch import out_of_credit_issue_id
+from custom_components.sms_gateway.accounts.runtime import AccountData
 from custom_components.sms_gateway.const import DOMAIN
-from custom_components.sms_gateway.credit_watch import out_of_credit_issue_id
-from custom_components.sms_gateway.runtime import CloudRuntimeData
 from tests.conftest import RunningSmsLink
 
 
@@ -20,7 +20,7 @@ async def set_credit(hass: HomeAssistant, sim: RunningSmsLink, **credit: int) ->
 
 
 async def read_balance(entry: MockConfigEntry) -> None:
-    runtime: CloudRuntimeData = entry.runtime_data
+    runtime: AccountData = entry.runtime_data
     assert runtime.balance is not None
     await runtime.balance.async_refresh()
 

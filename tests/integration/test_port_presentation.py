@@ -12,9 +12,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, mock_r
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sms_gateway.const import DOMAIN
-from custom_components.sms_gateway.entity import port_identifier
-from custom_components.sms_gateway.last_sent import LastSentByPort
-from simulators.dinstar import DinstarSettings
+from custom_components.sms_gateway.gateway.devices import port_identifier
+from custom_components.sms_gateway.gateway.last_sent import LastSentByPort
+from simulators.dinstar.settings import DinstarSettings
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL, WEBHOOK_ID, registered_device
 

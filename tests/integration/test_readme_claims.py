@@ -11,7 +11,6 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE, EntityCategory
 from homeassistant.core import HomeAssistant
@@ -21,32 +20,18 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 import voluptuous as vol
 
-from custom_components.sms_gateway import waiting
+from custom_components.sms_gateway import sending
 from custom_components.sms_gateway.const import DOMAIN, EVENT_DELIVERY_REPORT, SLOW_POLL_INTERVAL
 from tests.conftest import RunningDinstar, RunningPlasgate, RunningSmsLink
 
 from .conftest import PLASGATE_DEFAULT_RECIPIENT, SMSLINK_DEFAULT_RECIPIENT, wait_until
+from .setups import advance, send_sms
+from .test_send import sim_control
 
 REPOSITORY = Path(__file__).parents[2]
-
-
-async def _send(
-    hass: HomeAssistant, entry: MockConfigEntry, recipients: list[str], message: str
-) -> list[dict[str, Any]]:
-    response = await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {"config_entry_id": entry.entry_id, "recipients": recipients, "message": message},
-        blocking=True,
-        return_response=True,
-    )
-    assert response is not None
-    recipients_out: list[dict[str, Any]] = response["recipients"]  # type: ignore[assignment]
-    return recipients_out
 
 
 @pytest.mark.parametrize(
@@ -58,7 +43,7 @@ async def test_smslink_response_counts_segments_like_a_gateway(
     hass: HomeAssistant, smslink_account: MockConfigEntry, message: str, segments: int
 ) -> None:
     """README, send_sms: the response gives `segments` (GSM 7-bit 160/153, Unicode 70/67)."""
-    result = await _send(hass, smslink_account, [SMSLINK_DEFAULT_RECIPIENT], message)
+    result = await send_sms(hass, smslink_account, [SMSLINK_DEFAULT_RECIPIENT], message)
 
     assert [sms["segments"] for sms in result] == [segments]
 
@@ -86,7 +71,7 @@ async def test_cloud_sends_refuse_what_a_gateway_refuses_before_any_request(
         (plasgate_account, PLASGATE_DEFAULT_RECIPIENT),
     ):
         with pytest.raises(ServiceValidationError) as caught:
-            await _send(hass, entry, [number], message)
+            await send_sms(hass, entry, [number], message)
         assert caught.value.translation_key == "invalid_message"
         assert reason in caught.value.translation_placeholders["error"]
 
@@ -100,7 +85,7 @@ async def test_plasgate_reports_sent_then_delivered(
     """README, delivery reports: `sent` is Plasgate's level-1 report, then `delivered`."""
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
 
-    result = await _send(hass, plasgate_account, [PLASGATE_DEFAULT_RECIPIENT], "Hello")
+    result = await send_sms(hass, plasgate_account, [PLASGATE_DEFAULT_RECIPIENT], "Hello")
 
     assert plasgate_simulator.sim.api.messages[-1].dlr is not None
     assert plasgate_simulator.sim.api.messages[-1].dlr.level == 3
@@ -142,21 +127,6 @@ async def test_diagnostic_port_sensors_are_disabled_by_default(
         assert entry.disabled_by is None, name
 
 
-async def _control(sim: RunningDinstar, path: str, body: dict[str, object]) -> None:
-    """Steer the simulated gateway through its control API, as a person would."""
-    async with aiohttp.ClientSession() as session:
-        response = await session.post(f"{sim.url}/_sim/{path}", json=body)
-        assert response.status == 200, await response.text()
-
-
-async def _port(sim: RunningDinstar, port: int, **fields: object) -> None:
-    await _control(sim, f"ports/{port}", fields)
-
-
-async def _faults(sim: RunningDinstar, **faults: object) -> None:
-    await _control(sim, "faults", faults)
-
-
 @pytest.mark.parametrize(("csq", "shown"), [(0, "-113"), (31, "-51"), (15, "-83"), (99, "unknown")])
 async def test_signal_strength_follows_the_csq_scale(
     hass: HomeAssistant,
@@ -166,7 +136,7 @@ async def test_signal_strength_follows_the_csq_scale(
     shown: str,
 ) -> None:
     """README, per port: dBm = -113 + 2 x CSQ; CSQ 99 ("not known") is unknown."""
-    await _port(dinstar_simulator, 0, signal=csq)
+    await sim_control(dinstar_simulator, "ports/0", {"signal": csq})
 
     await init_integration.runtime_data.ports.async_refresh()
     await hass.async_block_till_done()
@@ -187,19 +157,7 @@ async def test_send_sms_timeout_is_1_to_60_seconds(
     before = dinstar_simulator.sim.request_counts.get("/api/send_sms", 0)
 
     with pytest.raises(vol.Invalid):
-        await hass.services.async_call(
-            DOMAIN,
-            "send_sms",
-            {
-                "config_entry_id": init_integration.entry_id,
-                "recipients": ["+40712345678"],
-                "message": "Hi",
-                "wait": True,
-                "timeout": timeout,
-            },
-            blocking=True,
-            return_response=True,
-        )
+        await send_sms(hass, init_integration, ["+40712345678"], "Hi", wait=True, timeout=timeout)
 
     assert dinstar_simulator.sim.request_counts.get("/api/send_sms", 0) == before
 
@@ -228,10 +186,10 @@ async def test_wait_polls_after_1_s_then_doubling_up_to_every_5_s(
 
     def fake_timeout(delay: float | None) -> Any:
         # The caller's own bound (60 s here) stays a real timeout; the pauses are the quiet ones.
-        return asyncio.timeout(delay) if delay == waiting.MAX_WAIT else QuietPause(delay)
+        return asyncio.timeout(delay) if delay == sending.MAX_WAIT else QuietPause(delay)
 
     monkeypatch.setattr(
-        waiting, "asyncio", SimpleNamespace(Event=asyncio.Event, timeout=fake_timeout)
+        sending, "asyncio", SimpleNamespace(Event=asyncio.Event, timeout=fake_timeout)
     )
     polls = 0
 
@@ -239,7 +197,7 @@ async def test_wait_polls_after_1_s_then_doubling_up_to_every_5_s(
         nonlocal polls
         polls += 1
 
-    finished = await waiting.Waiters().until(lambda: polls == 6, waiting.MAX_WAIT, poll)
+    finished = await sending.Waiters().until(lambda: polls == 6, sending.MAX_WAIT, poll)
 
     assert finished
     assert pauses == [1.0, 2.0, 4.0, 5.0, 5.0, 5.0]
@@ -259,21 +217,19 @@ async def test_status_every_5_minutes_and_at_once_when_the_gateway_is_back(
 
     start = status_reads()
     # Wide margins: the timers run on the loop's real clock, which a loaded machine moves on.
-    freezer.tick(SLOW_POLL_INTERVAL - timedelta(seconds=60))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance(hass, freezer, SLOW_POLL_INTERVAL - timedelta(seconds=60))
     assert status_reads() == start
-    freezer.tick(timedelta(seconds=90))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance(hass, freezer, timedelta(seconds=90))
     assert status_reads() == start + 1
 
     ports = init_integration.runtime_data.ports
-    await _faults(dinstar_simulator, drop_connection_paths=["/api/get_port_info"])
+    await sim_control(
+        dinstar_simulator, "faults", {"drop_connection_paths": ["/api/get_port_info"]}
+    )
     await ports.async_refresh()
     await hass.async_block_till_done(wait_background_tasks=True)
     assert status_reads() == start + 1
-    await _faults(dinstar_simulator, drop_connection_paths=[])
+    await sim_control(dinstar_simulator, "faults", {"drop_connection_paths": []})
     await ports.async_refresh()
     await hass.async_block_till_done(wait_background_tasks=True)
 
@@ -298,13 +254,9 @@ async def test_smslink_balance_is_read_every_30_minutes(
 
     start = balance_reads()
     assert start >= 1
-    freezer.tick(timedelta(minutes=29))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance(hass, freezer, timedelta(minutes=29))
     assert balance_reads() == start
-    freezer.tick(timedelta(minutes=1, seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance(hass, freezer, timedelta(minutes=1, seconds=1))
     assert balance_reads() == start + 1
 
 

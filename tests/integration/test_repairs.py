@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sms_gateway.const import DOMAIN, SLOW_POLL_INTERVAL
-from custom_components.sms_gateway.inbox import push_issue_id
+from custom_components.sms_gateway.gateway.inbox import push_issue_id
 from tests.conftest import RunningDinstar
 
 from .conftest import WEBHOOK_ID

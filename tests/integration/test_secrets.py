@@ -10,7 +10,7 @@ repair issue. Phone numbers are looked for by their subscriber digits: every wri
 number holds them (+40..., 0040..., 07..., %2B40...) and a masked one does not.
 """
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 import json
 import logging
@@ -20,11 +20,8 @@ from urllib.parse import quote, quote_plus
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import (
-    CONF_HOST,
     CONF_PASSWORD,
-    CONF_URL,
     CONF_USERNAME,
-    CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     EVENT_LOGGING_CHANGED,
 )
@@ -43,34 +40,34 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sms_gateway.cloud_account import plasgate_unique_id
+from custom_components.sms_gateway.accounts.catalog import plasgate_unique_id
 from custom_components.sms_gateway.const import (
-    CONF_CONNECTION_ID,
-    CONF_COUNTRY,
-    CONF_DEFAULT_RECIPIENTS,
     CONF_PRIVATE_KEY,
-    CONF_PROVIDER,
     CONF_SECRET,
-    CONF_SENDER,
-    CONF_TEST_MODE,
     DOMAIN,
     EVENT_DELIVERY_REPORT,
     EVENT_SMS_RECEIVED,
     EVENT_USSD_REPLY,
-    PROVIDER_DINSTAR,
-    PROVIDER_PLASGATE,
-    PROVIDER_SMSLINK,
     SLOW_POLL_INTERVAL,
 )
-from custom_components.sms_gateway.providers import plasgate_transport
-from custom_components.sms_gateway.providers.plasgate import PlasgateClient
-from custom_components.sms_gateway.providers.smslink import SmsLinkClient
-from simulators.dinstar import DinstarSettings
-from simulators.plasgate import PlasgateSettings
-from simulators.smslink import SmsLinkSettings
+from custom_components.sms_gateway.providers.plasgate import (
+    transport as plasgate_transport,
+)
+from simulators.dinstar.settings import DinstarSettings
+from simulators.plasgate.settings import PlasgateSettings
+from simulators.smslink.settings import SmsLinkSettings
 from tests.conftest import RunningDinstar, RunningPlasgate, RunningSmsLink
 
 from .conftest import SERIAL, WebClient, port_device_id, wait_until
+from .setups import (
+    SHORT_TIMEOUT,
+    Failures,
+    account_entry_with,
+    debug_every_logger,
+    entry_with,
+    exception_texts,
+    smslink_accepts,
+)
 
 DINSTAR_USERNAME = "gw-operator-5521"
 DINSTAR_PASSWORD = "S3cret-pass-XYZ/dinstar+&="
@@ -132,7 +129,6 @@ and its HTTP server writes an access log line with path and query: the webhook i
 itself, and a callback sent by GET carries its fields in the query. Not the integration's to
 silence; these records are still checked for passwords and keys."""
 
-SHORT_TIMEOUT = 0.3
 INTEGRATION_LOGGER = "custom_components.sms_gateway"
 
 
@@ -197,25 +193,8 @@ def is_test_storage_record(record: logging.LogRecord) -> bool:
     ).startswith(("Writing data to", "Loading data for"))
 
 
-def exception_texts(err: BaseException) -> list[str]:
-    """An exception as the caller may show it: text, repr, placeholders, traceback, causes."""
-    texts = ["".join(traceback.format_exception(err))]
-    seen: set[int] = set()
-    pending: list[BaseException | None] = [err]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        texts += [str(current), repr(current), *map(repr, current.args)]
-        if isinstance(current, HomeAssistantError):
-            texts += [repr(current.translation_placeholders), str(current.translation_key)]
-        pending += [current.__cause__, current.__context__]
-    return texts
-
-
 @dataclass
-class Scene:
+class Scene(Failures):
     """One Home Assistant with the simulators, and what the integration showed of itself."""
 
     hass: HomeAssistant
@@ -226,22 +205,6 @@ class Scene:
     raised: list[BaseException] = field(default_factory=list)
     diagnostics: list[dict[str, Any]] = field(default_factory=list)
     issues: list[str] = field(default_factory=list)
-
-    async def fails(self, call: Awaitable[Any]) -> BaseException:
-        """Await a call that must fail; keep what it raised for the leak check."""
-        try:
-            await call
-        except Exception as err:  # noqa: BLE001 - every kind is checked for leaks
-            self.raised.append(err)
-            return err
-        raise AssertionError("the call was expected to fail")
-
-    async def attempt(self, call: Awaitable[Any]) -> None:
-        """Await a call that may fail; keep what it raised, if anything, for the leak check."""
-        try:
-            await call
-        except Exception as err:  # noqa: BLE001 - every kind is checked for leaks
-            self.raised.append(err)
 
     async def call(self, service: str, data: dict[str, Any]) -> Any:
         return await self.hass.services.async_call(
@@ -301,11 +264,6 @@ class Scene:
             for issue in ir.async_get(self.hass).issues.values()
         ]
 
-    def short_timeouts(self) -> None:
-        """Both cloud clients wait 30 s by default; the integration keeps that. Shorten it."""
-        for client in (PlasgateClient, SmsLinkClient):
-            self.monkeypatch.setitem(client.__init__.__kwdefaults__, "timeout", SHORT_TIMEOUT)
-
     async def unload(self, entry: MockConfigEntry) -> None:
         assert await self.hass.config_entries.async_unload(entry.entry_id)
         await self.hass.async_block_till_done()
@@ -345,8 +303,7 @@ class Scene:
 @pytest.fixture
 def debug_everything(hass: HomeAssistant, caplog: pytest.LogCaptureFixture) -> None:
     """Every logger at DEBUG, those with a level of their own too, and the event bus told."""
-    for name in [None, *logging.root.manager.loggerDict]:
-        caplog.set_level(logging.DEBUG, logger=name)
+    debug_every_logger(caplog)
     hass.bus.async_fire(EVENT_LOGGING_CHANGED)
 
 
@@ -379,17 +336,13 @@ def dinstar_settings() -> DinstarSettings:
 
 
 @pytest.fixture
-def dinstar_entry(dinstar_simulator: RunningDinstar) -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
+def dinstar_entry(dinstar_entry: MockConfigEntry) -> MockConfigEntry:
+    return entry_with(
+        dinstar_entry,
         title=f"Dinstar {SERIAL}",
-        unique_id=SERIAL,
         data={
-            CONF_PROVIDER: PROVIDER_DINSTAR,
-            CONF_HOST: dinstar_simulator.url,
             CONF_USERNAME: DINSTAR_USERNAME,
             CONF_PASSWORD: DINSTAR_PASSWORD,
-            CONF_VERIFY_SSL: False,
             CONF_WEBHOOK_ID: DINSTAR_HOOK,
         },
     )
@@ -407,7 +360,7 @@ async def test_dinstar_keeps_its_secrets(
     dinstar_entry: MockConfigEntry,
 ) -> None:
     hass, sim = scene.hass, dinstar_simulator
-    scene.monkeypatch.setattr("custom_components.sms_gateway.ussd.USSD_POLL_INTERVAL", 0.02)
+    scene.monkeypatch.setattr("custom_components.sms_gateway.gateway.ussd.USSD_POLL_INTERVAL", 0.02)
     await dinstar_control(scene, sim, "ports/1", {"number": PORT_OWN_NUMBER})
     received = async_capture_events(hass, EVENT_SMS_RECEIVED)
     reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
@@ -488,31 +441,15 @@ def smslink_settings() -> SmsLinkSettings:
 
 
 @pytest.fixture
-def smslink_entry(smslink_simulator: RunningSmsLink) -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="SMSLink",
-        unique_id=SMSLINK_CONNECTION,
-        data={
-            CONF_PROVIDER: PROVIDER_SMSLINK,
-            CONF_CONNECTION_ID: SMSLINK_CONNECTION,
-            CONF_PASSWORD: SMSLINK_WRONG_PASSWORD,
-            CONF_WEBHOOK_ID: SMSLINK_HOOK,
-            CONF_URL: smslink_simulator.url,
-        },
-        options={
-            CONF_SENDER: "numeric",
-            CONF_COUNTRY: "RO",
-            CONF_DEFAULT_RECIPIENTS: [SMSLINK_RECIPIENT],
-            CONF_TEST_MODE: False,
-        },
+def smslink_entry(smslink_entry: MockConfigEntry) -> MockConfigEntry:
+    return account_entry_with(
+        smslink_entry,
+        SMSLINK_CONNECTION,
+        SMSLINK_HOOK,
+        SMSLINK_RECIPIENT,
+        connection_id=SMSLINK_CONNECTION,
+        password=SMSLINK_WRONG_PASSWORD,
     )
-
-
-def smslink_accepts(sim: RunningSmsLink, password: str) -> None:
-    """The simulator has no control call for its password: set it on both of its APIs."""
-    sim.sim.single._password = password
-    sim.sim.bulk._password = password
 
 
 async def test_smslink_keeps_its_secrets(
@@ -600,23 +537,14 @@ def plasgate_settings() -> PlasgateSettings:
 
 
 @pytest.fixture
-def plasgate_entry(plasgate_simulator: RunningPlasgate) -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Plasgate",
-        unique_id=plasgate_unique_id(PLASGATE_KEY),
-        data={
-            CONF_PROVIDER: PROVIDER_PLASGATE,
-            CONF_PRIVATE_KEY: PLASGATE_KEY,
-            CONF_SECRET: PLASGATE_SECRET,
-            CONF_WEBHOOK_ID: PLASGATE_HOOK,
-            CONF_URL: plasgate_simulator.url,
-        },
-        options={
-            CONF_SENDER: "SMS Info",
-            CONF_COUNTRY: "KH",
-            CONF_DEFAULT_RECIPIENTS: [PLASGATE_RECIPIENT],
-        },
+def plasgate_entry(plasgate_entry: MockConfigEntry) -> MockConfigEntry:
+    return account_entry_with(
+        plasgate_entry,
+        plasgate_unique_id(PLASGATE_KEY),
+        PLASGATE_HOOK,
+        PLASGATE_RECIPIENT,
+        private_key=PLASGATE_KEY,
+        secret=PLASGATE_SECRET,
     )
 
 

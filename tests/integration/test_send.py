@@ -13,8 +13,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sms_gateway.const import DOMAIN, EVENT_DELIVERY_REPORT
-from custom_components.sms_gateway.sending import _first_free_user_id
-from simulators.dinstar import DinstarSettings
+from custom_components.sms_gateway.gateway.sender import _first_free_user_id
+from simulators.dinstar.settings import DinstarSettings
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL, WEBHOOK_ID, port_device_id
 
@@ -637,7 +637,7 @@ async def test_memory_of_sends_is_bounded(
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
     numbers = ["+40722000001", "+40722000002", "+40722000003"]
-    with patch("custom_components.sms_gateway.sending._KEEP_TRACKED", 2):
+    with patch("custom_components.sms_gateway.gateway.sender._KEEP_TRACKED", 2):
         response = await send_sms(hass, init_integration, recipients=numbers, message="Hi")
         assert response is not None
         events = async_capture_events(hass, EVENT_DELIVERY_REPORT)

@@ -1,9 +1,10 @@
 """The sms_gateway.* actions: targets, validation, USSD and balance through the real managers."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from unittest.mock import patch
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -21,7 +22,8 @@ from custom_components.sms_gateway.providers.errors import (
     ProviderConnectionError,
 )
 from tests.conftest import RunningDinstar
-from tests.integration.conftest import SERIAL, port_device_id, registered_device
+from tests.integration.conftest import SERIAL, port_device_id, registered_device, set_up
+from tests.integration.setups import entry_with, send_sms
 from tests.integration.test_send import requests_to, sim_control
 
 NUMBER = "+40712345678"
@@ -30,7 +32,7 @@ NUMBER = "+40712345678"
 @pytest.fixture(autouse=True)
 def fast_reply_polling() -> Iterator[None]:
     """Poll for USSD replies every 20 ms instead of the production 2 s."""
-    with patch("custom_components.sms_gateway.ussd.USSD_POLL_INTERVAL", 0.02):
+    with patch("custom_components.sms_gateway.gateway.ussd.USSD_POLL_INTERVAL", 0.02):
         yield
 
 
@@ -74,11 +76,7 @@ async def test_entry_of_another_integration_is_refused(
     other.add_to_hass(hass)
 
     with pytest.raises(ServiceValidationError) as caught:
-        await call(
-            hass,
-            "send_sms",
-            {"config_entry_id": other.entry_id, "recipients": [NUMBER], "message": "Hi"},
-        )
+        await send_sms(hass, other, [NUMBER], "Hi")
     assert caught.value.translation_key == "entry_not_found"
 
 
@@ -88,11 +86,7 @@ async def test_entry_not_loaded_is_refused(
     await hass.config_entries.async_unload(init_integration.entry_id)
 
     with pytest.raises(ServiceValidationError) as caught:
-        await call(
-            hass,
-            "send_sms",
-            {"config_entry_id": init_integration.entry_id, "recipients": [NUMBER], "message": "x"},
-        )
+        await send_sms(hass, init_integration, [NUMBER], "x")
     assert caught.value.translation_key == "entry_not_loaded"
     with pytest.raises(ServiceValidationError) as caught:
         await call(hass, "send_ussd", {"device_id": port_device_id(hass, 0), "code": "*100#"})
@@ -162,12 +156,8 @@ async def test_send_ussd_returns_the_reply(
 async def test_send_ussd_without_response(
     hass: HomeAssistant, init_integration: MockConfigEntry, dinstar_simulator: RunningDinstar
 ) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "send_ussd",
-        {"device_id": port_device_id(hass, 1), "code": "*100#"},
-        blocking=True,
-    )
+    ussd = {"device_id": port_device_id(hass, 1), "code": "*100#"}
+    await hass.services.async_call(DOMAIN, "send_ussd", ussd, blocking=True)  # no response
 
     assert await requests_to(dinstar_simulator, "/api/send_ussd") >= 1
 
@@ -194,57 +184,62 @@ BALANCE_OPTIONS: dict[str, Any] = {
 }
 
 
-async def set_up_with_options(
-    hass: HomeAssistant, entry: MockConfigEntry, options: dict[str, Any]
-) -> None:
-    entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(entry, options=options)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+@pytest.fixture
+def operator_replies() -> dict[int, str]:
+    """What the operator answers the balance code on each port; a test parametrizes it."""
+    return {}
 
 
+@pytest.fixture
+async def with_balance(
+    hass: HomeAssistant,
+    dinstar_entry: MockConfigEntry,
+    dinstar_simulator: RunningDinstar,
+    operator_replies: dict[int, str],
+) -> AsyncIterator[MockConfigEntry]:
+    """The gateway set up with balance codes on ports 0 and 4, unloaded after the test."""
+    for port, text in operator_replies.items():
+        await sim_control(dinstar_simulator, "ussd-replies", {"port": port, "text": text})
+    entry = entry_with(dinstar_entry, options=BALANCE_OPTIONS)
+    await set_up(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    yield entry
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.parametrize("operator_replies", [{0: "Sold 12,50 EUR", 4: "Sold 3.75 EUR"}])
 async def test_refresh_balance_of_every_configured_port(
-    hass: HomeAssistant, dinstar_entry: MockConfigEntry, dinstar_simulator: RunningDinstar
+    hass: HomeAssistant, with_balance: MockConfigEntry
 ) -> None:
-    await sim_control(dinstar_simulator, "ussd-replies", {"port": 0, "text": "Sold 12,50 EUR"})
-    await sim_control(dinstar_simulator, "ussd-replies", {"port": 4, "text": "Sold 3.75 EUR"})
-    await set_up_with_options(hass, dinstar_entry, BALANCE_OPTIONS)
+    await call(hass, "refresh_balance", {"config_entry_id": with_balance.entry_id})
 
-    await call(hass, "refresh_balance", {"config_entry_id": dinstar_entry.entry_id})
-
-    readings = dinstar_entry.runtime_data.balance.readings
+    readings = with_balance.runtime_data.balance.readings
     assert {port: reading.value for port, reading in readings.items()} == {0: 12.5, 4: 3.75}
-    await hass.config_entries.async_unload(dinstar_entry.entry_id)
 
 
+@pytest.mark.parametrize("operator_replies", [{4: "Sold 9.99 EUR"}])
 async def test_refresh_balance_of_one_port(
-    hass: HomeAssistant, dinstar_entry: MockConfigEntry, dinstar_simulator: RunningDinstar
+    hass: HomeAssistant, with_balance: MockConfigEntry
 ) -> None:
-    await sim_control(dinstar_simulator, "ussd-replies", {"port": 4, "text": "Sold 9.99 EUR"})
-    await set_up_with_options(hass, dinstar_entry, BALANCE_OPTIONS)
-
     await call(hass, "refresh_balance", {"device_id": port_device_id(hass, 4)})
 
-    assert dinstar_entry.runtime_data.balance.readings[4].value == 9.99
+    assert with_balance.runtime_data.balance.readings[4].value == 9.99
     with pytest.raises(ServiceValidationError) as caught:
         await call(hass, "refresh_balance", {"device_id": port_device_id(hass, 5)})
     assert caught.value.translation_key == "balance_not_configured"
-    await hass.config_entries.async_unload(dinstar_entry.entry_id)
 
 
+@pytest.mark.parametrize("operator_replies", [{0: "Sold 1.00 EUR"}])
 async def test_refresh_balance_reports_a_failing_port_after_the_others(
-    hass: HomeAssistant, dinstar_entry: MockConfigEntry, dinstar_simulator: RunningDinstar
+    hass: HomeAssistant, with_balance: MockConfigEntry, dinstar_simulator: RunningDinstar
 ) -> None:
-    await sim_control(dinstar_simulator, "ussd-replies", {"port": 0, "text": "Sold 1.00 EUR"})
-    await set_up_with_options(hass, dinstar_entry, BALANCE_OPTIONS)
     await sim_control(dinstar_simulator, "ports/4", {"reg": "UNREGISTER"})
 
     with pytest.raises(HomeAssistantError) as caught:
-        await call(hass, "refresh_balance", {"config_entry_id": dinstar_entry.entry_id})
+        await call(hass, "refresh_balance", {"config_entry_id": with_balance.entry_id})
 
     assert caught.value.translation_key == "ussd_port_not_registered"
-    assert dinstar_entry.runtime_data.balance.readings[0].value == 1.0
-    await hass.config_entries.async_unload(dinstar_entry.entry_id)
+    assert with_balance.runtime_data.balance.readings[0].value == 1.0
 
 
 async def test_refresh_balance_without_any_code_is_refused(
@@ -285,10 +280,6 @@ async def test_auth_failure_during_a_send_is_translated(
     await sim_control(dinstar_simulator, "expire-nonces", {})
 
     with pytest.raises(HomeAssistantError) as caught:
-        await call(
-            hass,
-            "send_sms",
-            {"config_entry_id": init_integration.entry_id, "recipients": [NUMBER], "message": "x"},
-        )
+        await send_sms(hass, init_integration, [NUMBER], "x")
 
     assert caught.value.translation_key == "invalid_auth"

@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sms_gateway.const import CONF_BALANCE, DOMAIN
-from custom_components.sms_gateway.sim_watch import sim_swapped_issue_id
+from custom_components.sms_gateway.gateway.sim_watch import sim_swapped_issue_id
 from tests.conftest import RunningDinstar
 
 from .test_repairs import FIX_URL, start_fix

@@ -10,7 +10,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.sms_gateway import async_remove_config_entry_device
 from custom_components.sms_gateway.const import DOMAIN
-from custom_components.sms_gateway.entity import port_identifier
+from custom_components.sms_gateway.gateway.devices import port_identifier
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL, port_device_id
 

@@ -18,7 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sms_gateway.const import CONF_BALANCE, DOMAIN
-from custom_components.sms_gateway.runtime import DinstarRuntimeData
+from custom_components.sms_gateway.gateway.runtime import GatewayData
 from custom_components.sms_gateway.sensor import PORT_SENSORS, DinstarPortSensor
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL
@@ -109,7 +109,7 @@ async def sim_post(sim: RunningDinstar, path: str, body: dict[str, Any]) -> None
 
 
 async def refresh_ports(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    runtime: DinstarRuntimeData = entry.runtime_data
+    runtime: GatewayData = entry.runtime_data
     await runtime.ports.async_refresh()
     await hass.async_block_till_done()
 
@@ -239,7 +239,7 @@ async def test_a_failing_status_endpoint_writes_only_its_sensors(
     entity_ids: set[str],
     writes: Writes,
 ) -> None:
-    runtime: DinstarRuntimeData = init_integration.runtime_data
+    runtime: GatewayData = init_integration.runtime_data
     await sim_post(dinstar_simulator, "faults", {"fail_500_paths": ["/api/get_status"]})
 
     await runtime.status.async_refresh()

@@ -14,8 +14,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.sms_gateway.const import EVENT_USSD_REPLY
-from custom_components.sms_gateway.runtime import DinstarRuntimeData
-from simulators.dinstar import DinstarSettings
+from custom_components.sms_gateway.gateway.runtime import GatewayData
+from simulators.dinstar.settings import DinstarSettings
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import WEBHOOK_ID, port_device_id
 
@@ -25,7 +25,7 @@ REPLY_SENSOR = "sensor.dinstar_2817_port_{}_last_ussd_reply"
 @pytest.fixture(autouse=True)
 def fast_reply_polling() -> Iterator[None]:
     """Poll for replies every 20 ms so tests do not wait the production 2 s."""
-    with patch("custom_components.sms_gateway.ussd.USSD_POLL_INTERVAL", 0.02):
+    with patch("custom_components.sms_gateway.gateway.ussd.USSD_POLL_INTERVAL", 0.02):
         yield
 
 
@@ -46,7 +46,7 @@ async def wait_until(condition: Callable[[], bool]) -> None:
     pytest.fail("the condition never came true")
 
 
-def runtime_of(entry: MockConfigEntry) -> DinstarRuntimeData:
+def runtime_of(entry: MockConfigEntry) -> GatewayData:
     return entry.runtime_data  # type: ignore[no-any-return]
 
 
@@ -156,7 +156,7 @@ async def test_no_reply_in_time_is_a_translated_error(
 ) -> None:
     events = async_capture_events(hass, EVENT_USSD_REPLY)
     with (
-        patch("custom_components.sms_gateway.ussd.USSD_TIMEOUT", 0.3),
+        patch("custom_components.sms_gateway.gateway.ussd.USSD_TIMEOUT", 0.3),
         pytest.raises(HomeAssistantError) as caught,
     ):
         await runtime_of(init_integration).ussd.exchange(0, "*100#")
@@ -229,7 +229,7 @@ async def test_pushed_reply_ends_the_waiting_exchange(
     ussd = runtime_of(init_integration).ussd
     events = async_capture_events(hass, EVENT_USSD_REPLY)
     # Polling alone would take a minute: only the push can end this exchange in time.
-    with patch("custom_components.sms_gateway.ussd.USSD_POLL_INTERVAL", 60):
+    with patch("custom_components.sms_gateway.gateway.ussd.USSD_POLL_INTERVAL", 60):
         exchange = asyncio.ensure_future(ussd.exchange(5, "*100#"))
         await wait_until(lambda: 5 in dinstar_simulator.sim.ussd.sessions)
         ussd.handle_push_reply(5, "Pushed: 1 DH")
@@ -256,7 +256,7 @@ async def test_gateway_push_reaches_the_exchange_through_the_webhook(
     events = async_capture_events(hass, EVENT_USSD_REPLY)
 
     # Polling is off for a minute: the simulator's `ussd` push is what answers.
-    with patch("custom_components.sms_gateway.ussd.USSD_POLL_INTERVAL", 60):
+    with patch("custom_components.sms_gateway.gateway.ussd.USSD_POLL_INTERVAL", 60):
         reply = await asyncio.wait_for(runtime_of(init_integration).ussd.exchange(1, "*100#"), 5)
     await hass.async_block_till_done()
 

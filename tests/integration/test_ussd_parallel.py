@@ -18,9 +18,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sms_gateway.const import CONF_BALANCE, DOMAIN
-from custom_components.sms_gateway.runtime import DinstarRuntimeData
-from simulators.dinstar import DinstarSettings
-from simulators.dinstar_ussd import default_balance_reply
+from custom_components.sms_gateway.gateway.runtime import GatewayData
+from simulators.dinstar.settings import DinstarSettings
+from simulators.dinstar.ussd import default_balance_reply
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import wait_until
 
@@ -38,7 +38,7 @@ def quick_gateway(ussd_delay: float) -> DinstarSettings:
 @pytest.fixture(autouse=True)
 def fast_reply_polling() -> Iterator[None]:
     """Poll for replies every 20 ms so tests do not wait the production 2 s."""
-    with patch("custom_components.sms_gateway.ussd.USSD_POLL_INTERVAL", 0.02):
+    with patch("custom_components.sms_gateway.gateway.ussd.USSD_POLL_INTERVAL", 0.02):
         yield
 
 
@@ -54,7 +54,7 @@ def dinstar_entry(dinstar_entry: MockConfigEntry) -> MockConfigEntry:
     )
 
 
-def runtime_of(entry: MockConfigEntry) -> DinstarRuntimeData:
+def runtime_of(entry: MockConfigEntry) -> GatewayData:
     return entry.runtime_data  # type: ignore[no-any-return]
 
 

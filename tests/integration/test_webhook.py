@@ -21,8 +21,8 @@ from custom_components.sms_gateway.const import (
     EVENT_SMS_RECEIVED,
     EVENT_USSD_REPLY,
 )
-from custom_components.sms_gateway.entity import port_identifier
-from custom_components.sms_gateway.providers.dinstar_models import RegState
+from custom_components.sms_gateway.gateway.devices import port_identifier
+from custom_components.sms_gateway.providers.dinstar import RegState
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL, WEBHOOK_ID, registered_device, wait_until
 

@@ -14,7 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sms_gateway.webhook import (
+from custom_components.sms_gateway.gateway.push_receiver import (
     DINSTAR_BODY_LIMIT,
     BurstLog,
     UnreadableBodyError,
@@ -367,7 +367,7 @@ async def test_a_storm_of_device_pushes_is_logged_once_per_burst(
     logged: str,
 ) -> None:
     clock = _Clock()
-    with patch("custom_components.sms_gateway.webhook.time", clock):
+    with patch("custom_components.sms_gateway.gateway.push_receiver.time", clock):
         for _ in range(40):
             response = await client.post(WEBHOOK_PATH, data=_push(SERIAL, kind, body))
             assert response.status == 200

@@ -16,15 +16,15 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sms_gateway import store
 from custom_components.sms_gateway.const import (
     DOMAIN,
     EVENT_DELIVERY_REPORT,
     EVENT_SMS_RECEIVED,
     EVENT_USSD_REPLY,
 )
-from custom_components.sms_gateway.webhook import DINSTAR_BODY_LIMIT
-from simulators.dinstar_state import IncomingSms
+from custom_components.sms_gateway.gateway import inbox_store as store
+from custom_components.sms_gateway.gateway.push_receiver import DINSTAR_BODY_LIMIT
+from simulators.dinstar.state import IncomingSms
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL, WEBHOOK_ID
 

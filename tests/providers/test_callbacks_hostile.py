@@ -16,7 +16,7 @@ from custom_components.sms_gateway.providers.plasgate import (
     parse_batch_callback,
     parse_delivery_report,
 )
-from custom_components.sms_gateway.providers.smslink_callbacks import (
+from custom_components.sms_gateway.providers.smslink.callbacks import (
     DeliveryReport,
     callback_fields,
     parse_callback,

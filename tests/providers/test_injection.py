@@ -16,10 +16,10 @@ from custom_components.sms_gateway.providers.dinstar import DinstarClient
 from custom_components.sms_gateway.providers.errors import InvalidInputError
 from custom_components.sms_gateway.providers.plasgate import PlasgateClient
 from custom_components.sms_gateway.providers.smslink import SmsLinkClient
-from custom_components.sms_gateway.providers.smslink_package import PackageLine, build_upload
-from simulators.plasgate import PlasgateSettings
-from simulators.smslink import SmsLinkSettings
-from simulators.smslink_bulk import parse_package, unescape
+from custom_components.sms_gateway.providers.smslink.package import PackageLine, build_upload
+from simulators.plasgate.settings import PlasgateSettings
+from simulators.smslink.bulk import parse_package, unescape
+from simulators.smslink.settings import SmsLinkSettings
 from tests.conftest import RunningDinstar, RunningPlasgate, RunningSmsLink
 
 # Texts every service carries unchanged, whichever way it is sent.

@@ -9,9 +9,9 @@ from hypothesis import given, strategies as st
 import pytest
 
 from custom_components.sms_gateway.providers.dinstar import DinstarClient
-from custom_components.sms_gateway.providers.dinstar_models import UssdReply
-from custom_components.sms_gateway.providers.dinstar_push import parse_push
-from custom_components.sms_gateway.providers.dinstar_transport import reply_json
+from custom_components.sms_gateway.providers.dinstar.models import UssdReply
+from custom_components.sms_gateway.providers.dinstar.push import parse_push
+from custom_components.sms_gateway.providers.dinstar.transport import reply_json
 from custom_components.sms_gateway.providers.errors import InvalidPushError, InvalidResponseError
 from custom_components.sms_gateway.providers.lenient_json import (
     NotJsonError,

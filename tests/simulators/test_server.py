@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from simulators.background import BackgroundTasks
-from simulators.dinstar import DinstarSimulator
+from simulators.dinstar.simulator import DinstarSimulator
 from simulators.server import serve
 from simulators.tls import self_signed_server_context
 

@@ -6,6 +6,7 @@ Checked before anything is sent: a message the gateway would garble, split oddly
 
 from dataclasses import dataclass
 from enum import StrEnum
+import re
 from typing import Final
 import unicodedata
 
@@ -38,6 +39,7 @@ _BMP_LAST: Final = 0xFFFF  # beyond it UTF-16 needs a surrogate pair
 _MASK_ALL_UP_TO: Final = 4
 _MASK_HEAD_FROM: Final = 8
 _MASK_MAX_STARS: Final = 16
+_CALLING_CODE: Final = re.compile(r"[1-9][0-9]{0,2}")
 
 
 class Encoding(StrEnum):
@@ -82,8 +84,14 @@ def _count_segments(sizes: list[int], single: int, multi: int) -> int:
     return segments
 
 
-def _control_character(value: str, allowed: frozenset[str]) -> str | None:
-    """Return the first control character of value that is not in allowed, if any."""
+def _check_field(value: str, what: str, allowed: frozenset[str]) -> str | None:
+    """Refuse a blank value or a lone surrogate; return its first control not in allowed."""
+    if not value.strip():
+        raise InvalidInputError(f"The {what} is empty")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInputError(f"The {what} has an unpaired UTF-16 surrogate") from None
     for char in value:
         if unicodedata.category(char) == "Cc" and char not in allowed:
             return char
@@ -96,13 +104,7 @@ def check_message_text(text: str) -> str:
     Everything else (quotes, `;`, backslashes, line breaks, any script, emoji, combining marks)
     travels as given: every provider puts it in JSON or a form, which carry it unchanged.
     """
-    if not text.strip():
-        raise InvalidInputError("The message text is empty")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidInputError("The message text has an unpaired UTF-16 surrogate") from None
-    control = _control_character(text, _TEXT_CONTROLS)
+    control = _check_field(text, "message text", _TEXT_CONTROLS)
     if control is not None:
         raise InvalidInputError(
             f"The message text has the control character U+{ord(control):04X}; only tab, line"
@@ -113,13 +115,7 @@ def check_message_text(text: str) -> str:
 
 def check_sender_text(sender: str) -> str:
     """Refuse a sender that is blank, has a lone surrogate or any control character."""
-    if not sender.strip():
-        raise InvalidInputError("The sender is empty")
-    try:
-        sender.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidInputError("The sender has an unpaired UTF-16 surrogate") from None
-    control = _control_character(sender, frozenset())
+    control = _check_field(sender, "sender", frozenset())
     if control is not None:
         raise InvalidInputError(f"The sender has the control character U+{ord(control):04X}")
     return sender
@@ -177,3 +173,25 @@ def normalise_number(number: str) -> str:
             f"The phone number {mask_number(stripped)} is over {MAX_NUMBER_BYTES} bytes"
         )
     return stripped
+
+
+def check_calling_code(code: str) -> str:
+    """Refuse a country calling code that is not 1 to 3 digits (e.g. "40", not "RO")."""
+    if not _CALLING_CODE.fullmatch(code):
+        raise InvalidInputError("The country calling code must be 1 to 3 digits, e.g. 40")
+    return code
+
+
+def international_digits(number: str, calling_code: str) -> str:
+    """Digits with the country code first, from a number normalise_number has cleaned.
+
+    A `+` or `00` prefix is dropped; a national number (one leading 0) takes calling_code; bare
+    digits are taken as already international.
+    """
+    if number.startswith("+"):
+        return number[1:]
+    if number.startswith("00"):
+        return number[2:]
+    if number.startswith("0"):
+        return calling_code + number[1:]
+    return number

@@ -1,0 +1,1 @@
+"""The cloud account wing: SMSLink and Plasgate, one catalog entry per service."""

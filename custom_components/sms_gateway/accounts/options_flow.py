@@ -1,0 +1,148 @@
+"""Options of a cloud account: sender, country, recipients, the service's switches, SMS to Assist.
+
+The sender and every default recipient are checked the way a send will check them, with the
+country chosen on the same form; the entry's update listener reloads it to apply them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigFlowResult
+from homeassistant.data_entry_flow import section
+from homeassistant.generated.countries import COUNTRIES
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    CountrySelector,
+    CountrySelectorConfig,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import phonenumbers
+import voluptuous as vol
+
+from ..assist.options import CONF_ASSIST, assist_from_form, assist_schema, assist_shown
+from ..const import CONF_COUNTRY, CONF_DEFAULT_RECIPIENTS, CONF_SENDER
+from ..options_reload import ReloadingOptionsFlow
+from ..phone_numbers import default_country
+from ..providers.errors import InvalidInputError
+from ..providers.text import normalise_number
+from .callback_url import callback_url
+from .catalog import service_of
+from .login import form_sender
+from .service import CloudService
+
+# Countries whose calling code is known: a national number needs it.
+_COUNTRY_SELECTOR: Final = CountrySelector(
+    CountrySelectorConfig(countries=sorted(COUNTRIES & phonenumbers.SUPPORTED_REGIONS))
+)
+_RECIPIENTS_SELECTOR: Final = TextSelector(
+    TextSelectorConfig(type=TextSelectorType.TEL, multiple=True)
+)
+
+
+def _checked_numbers(
+    numbers: list[str], provider_number: Callable[[str], str]
+) -> tuple[list[str], list[str]]:
+    """Keep each number once, as typed but cleaned; the bad ones are named by position only."""
+    good: dict[str, str] = {}
+    bad: list[str] = []
+    for position, number in enumerate(numbers, start=1):
+        try:
+            good.setdefault(provider_number(number), normalise_number(number))
+        except InvalidInputError:
+            bad.append(f"#{position}")
+    return list(good.values()), bad
+
+
+def _schema(service: CloudService[Any]) -> vol.Schema:
+    """Ask for the service's options: its on/off switches, and SMS to Assist where SMS come in."""
+    fields: dict[vol.Marker, Any] = {
+        vol.Optional(CONF_SENDER): TextSelector(),
+        vol.Required(CONF_COUNTRY): _COUNTRY_SELECTOR,
+        vol.Optional(CONF_DEFAULT_RECIPIENTS): _RECIPIENTS_SELECTOR,
+    }
+    for switch in service.option_switches:
+        fields[vol.Optional(switch, default=False)] = BooleanSelector()
+    if service.receives_sms:
+        fields[vol.Optional(CONF_ASSIST)] = section(assist_schema(), {"collapsed": True})
+    return vol.Schema(fields)
+
+
+def _assist_from_form(
+    service: CloudService[Any], user_input: dict[str, Any], country: str
+) -> tuple[dict[str, Any], list[str]]:
+    """Return the SMS to Assist options (where SMS come in) and its bad numbers, by position.
+
+    A form without the section (an older client, a script) leaves the stored ones as they are.
+    """
+    if not service.receives_sms or CONF_ASSIST not in user_input:
+        return {}, []
+    assist, bad = assist_from_form(user_input[CONF_ASSIST], country)
+    return {CONF_ASSIST: assist}, bad
+
+
+class CloudOptionsFlow(ReloadingOptionsFlow):
+    """One form: what every send of this account starts from."""
+
+    async def async_step_account(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Take the sender, country, default recipients and the service's switches (test mode).
+
+        The page also shows the callback URL as it stands now: an external URL or Home Assistant
+        Cloud added after the entry was created is where SMSLink must be told to call.
+        """
+        entry = self.config_entry
+        service = service_of(entry.data)
+        errors: dict[str, str] = {}
+        placeholders = {"invalid": "", "callback_url": callback_url(self.hass, entry.data) or "-"}
+        if user_input is not None:
+            options: dict[str, Any] = {
+                CONF_SENDER: form_sender(service, user_input),
+                CONF_COUNTRY: user_input[CONF_COUNTRY],
+                **{switch: user_input[switch] for switch in service.option_switches},
+            }
+            try:
+                provider_number = service.number_check(self.hass, entry.data, options)
+            except InvalidInputError:
+                errors[CONF_SENDER] = service.form_error("invalid_sender")
+            else:
+                recipients, bad = _checked_numbers(
+                    user_input.get(CONF_DEFAULT_RECIPIENTS, []), provider_number
+                )
+                assist, bad_assist = _assist_from_form(service, user_input, options[CONF_COUNTRY])
+                if bad:
+                    errors[CONF_DEFAULT_RECIPIENTS] = "invalid_recipient"
+                    placeholders["invalid"] = ", ".join(bad)
+                elif bad_assist:
+                    errors[CONF_ASSIST] = "assist_invalid_number"
+                    placeholders["invalid"] = ", ".join(bad_assist)
+                else:
+                    return self.async_save_options(
+                        {
+                            **entry.options,
+                            **options,
+                            CONF_DEFAULT_RECIPIENTS: recipients,
+                            **assist,
+                        }
+                    )
+        shown = user_input or {
+            CONF_SENDER: entry.options.get(CONF_SENDER, service.sender),
+            CONF_COUNTRY: entry.options.get(
+                CONF_COUNTRY, default_country(self.hass, service.country)
+            ),
+            CONF_DEFAULT_RECIPIENTS: list(entry.options.get(CONF_DEFAULT_RECIPIENTS, [])),
+            **{switch: entry.options.get(switch, False) for switch in service.option_switches},
+            CONF_ASSIST: assist_shown(entry.options),
+        }
+        return self.async_show_form(
+            step_id="account",
+            data_schema=self.add_suggested_values_to_schema(_schema(service), shown),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async_step_init = async_step_account  # the flow opens on its one page

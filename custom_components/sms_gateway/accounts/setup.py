@@ -1,0 +1,87 @@
+"""Setting up a cloud account: its client, balance, sends and callback webhook.
+
+The webhook's cloudhook follows the Home Assistant Cloud subscription from then on (cloudhook.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers import device_registry as dr
+
+from ..const import CONF_COUNTRY, DOMAIN
+from ..phone_numbers import default_country
+from ..providers.errors import InvalidInputError
+from ..runtime import Wing
+from ..sending import async_remove_send_store
+from .balance import SmsLinkBalanceCoordinator
+from .callback_url import async_remove_cloudhook
+from .callbacks import async_register_callbacks
+from .catalog import service_of
+from .cloudhook import CloudhookManager, async_delete_callback_issues
+from .credit_watch import async_delete_credit_issue, async_follow_credit
+from .devices import account_device_info
+from .runtime import AccountConfigEntry, AccountData
+from .sender import CloudSendTracker
+
+
+async def async_setup_cloud(hass: HomeAssistant, entry: AccountConfigEntry) -> None:
+    """Build the account's client; a first balance read (where there is one) proves the login.
+
+    Forwards the service's own platforms (`service_of(entry.data).platforms` unloads them).
+    """
+    service = service_of(entry.data)
+    try:
+        connection = service.connect(hass, entry)
+    except (InvalidInputError, ValueError) as err:
+        # Options the flow would refuse (edited by hand): say which, do not retry.
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_settings",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    balance: SmsLinkBalanceCoordinator | None = None
+    if connection.read_balance is not None:
+        balance = SmsLinkBalanceCoordinator(hass, entry, connection.read_balance)
+        await balance.async_config_entry_first_refresh()
+        entry.async_on_unload(async_follow_credit(hass, balance, service.device.url))
+    sends = CloudSendTracker(
+        hass,
+        entry,
+        connection.submitter,
+        connection.normalise_number,
+        after_send=None if balance is None else balance.async_request_refresh,
+    )
+    await sends.async_load()
+    entry.runtime_data = AccountData(
+        service=service,
+        device_info=account_device_info(entry, service.device),
+        sends=sends,
+        country=entry.options.get(CONF_COUNTRY) or default_country(hass, service.country),
+        balance=balance,
+    )
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, **entry.runtime_data.device_info
+    )
+    await hass.config_entries.async_forward_entry_setups(entry, service.platforms)
+    async_register_callbacks(hass, entry, service.receiver(entry, sends))
+    entry.async_on_unload(sends.async_shutdown)
+    await CloudhookManager(hass, entry, url_by_hand=service.callback_url_by_hand).async_start()
+
+
+async def async_remove_account(hass: HomeAssistant, entry: ConfigEntry[Any]) -> None:
+    """Forget a deleted account's send ids, give back its cloudhook, drop its repairs."""
+    await async_remove_send_store(hass, entry.entry_id)
+    await async_remove_cloudhook(hass, entry.data)
+    async_delete_callback_issues(hass, entry.entry_id)
+    async_delete_credit_issue(hass, entry.entry_id)
+
+
+ACCOUNT: Final = Wing(
+    platforms=lambda entry: service_of(entry.data).platforms,
+    async_setup=async_setup_cloud,
+    async_remove=async_remove_account,
+)

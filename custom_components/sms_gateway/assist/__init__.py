@@ -1,0 +1,1 @@
+"""SMS to Assist: allowed numbers talk to a conversation agent by SMS."""

@@ -1,0 +1,1 @@
+"""The Plasgate SMS cloud simulator (REST, batch and HTTP APIs, DLR callbacks); see simulator.py."""

@@ -1,0 +1,1 @@
+"""The Plasgate simulator against its spec, with independent HTTP clients."""

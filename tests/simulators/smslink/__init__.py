@@ -1,0 +1,1 @@
+"""The SMSLink simulator against its spec, with independent HTTP clients."""
