@@ -18,6 +18,7 @@ from .const import (
     EVENT_SMS_RECEIVED,
     EVENT_SMS_SENT,
     EVENT_USSD_REPLY,
+    AssistOutcome,
 )
 from .routes.reports import route_of
 
@@ -127,7 +128,7 @@ def async_fire_assist(
     sender: str,
     text: str,
     reply: str | None,
-    outcome: str,
+    outcome: AssistOutcome,
     agent_id: str,
     port: int | None = None,
 ) -> None:
@@ -141,7 +142,7 @@ def async_fire_assist(
             "sender": sender,
             "text": text,
             "reply": reply,
-            "outcome": outcome,
+            "outcome": outcome.value,
             "agent_id": agent_id,
             **_known(port=port),
         },

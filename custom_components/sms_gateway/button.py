@@ -15,9 +15,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .errors import RESTART_ERRORS, port_error
-from .gateway.coordinator import DinstarPortsCoordinator
 from .gateway.devices import async_remove_port_entities
-from .gateway.entity import DinstarPortEntity
+from .gateway.entity import DinstarPortUser
 from .gateway.runtime import GatewayConfigEntry, GatewayData
 from .providers.errors import ProviderError
 
@@ -81,22 +80,11 @@ async def async_setup_entry(
         async_remove_port_entities(hass, ports, Platform.BUTTON, description.key, keep=where)
 
 
-class DinstarPortButton(DinstarPortEntity, ButtonEntity):
-    """One action on one port."""
+class DinstarPortButton(DinstarPortUser[GatewayData], ButtonEntity):
+    """One action on one port, through the gateway's runtime (its managers and client)."""
 
     entity_description: PortButtonDescription
 
-    def __init__(
-        self,
-        coordinator: DinstarPortsCoordinator,
-        description: PortButtonDescription,
-        port: int,
-        runtime: GatewayData,
-    ) -> None:
-        """Keep the gateway's runtime: the action needs its managers and client."""
-        super().__init__(coordinator, description, port)
-        self._runtime = runtime
-
     async def async_press(self) -> None:
         """Run the action; failures come back as translated errors."""
-        await self.entity_description.press_fn(self._runtime, self.port)
+        await self.entity_description.press_fn(self.source, self.port)

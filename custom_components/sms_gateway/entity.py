@@ -1,4 +1,4 @@
-"""What every entity and event shares: one rule for writing state, one device lookup."""
+"""What every entity and event shares: one rule for writing state, one device lookup, one base."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 
 
 @callback
@@ -44,3 +46,26 @@ class ChangedStateWriter(Entity):
             if wanted.state == shown.state and wanted.attributes == shown.attributes:
                 return
         self.async_write_ha_state()
+
+
+class DeviceEntity[CoordinatorT: DataUpdateCoordinator[Any]](CoordinatorEntity[CoordinatorT]):
+    """An entity of one of our devices, described by its description and following a coordinator.
+
+    Its name comes from the description's translation; its unique id is given whole, since a
+    gateway, a port and an account each name theirs in their own way.
+    """
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        coordinator: CoordinatorT,
+        description: EntityDescription,
+        unique_id: str,
+        device_info: DeviceInfo,
+    ) -> None:
+        """Tie the entity to its device."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self._attr_unique_id = unique_id
+        self._attr_device_info = device_info

@@ -22,6 +22,7 @@ from .const import (
     EVENT_DELIVERY_REPORT,
     EVENT_SMS_RECEIVED,
     EVENT_SMS_SENT,
+    AssistOutcome,
 )
 
 PREVIEW_LENGTH: Final = 80
@@ -123,11 +124,11 @@ def async_describe_events(
         data = dict(event.data)
         asked = f"Assist: “{preview(data.get('text'))}” from {data.get('sender')}"
         answer = f" → “{preview(data.get('reply'))}”"
-        outcome = {
-            "answered": answer,
-            "not_sent": f"{answer} (the answer could not be sent)",
-            "rate_limited": " not passed on (over the hourly limit)",
-            "no_answer": " got no answer from the agent",
+        outcome: dict[str, str] = {
+            AssistOutcome.ANSWERED: answer,
+            AssistOutcome.NOT_SENT: f"{answer} (the answer could not be sent)",
+            AssistOutcome.RATE_LIMITED: " not passed on (over the hourly limit)",
+            AssistOutcome.NO_ANSWER: " got no answer from the agent",
         }
         return {
             LOGBOOK_ENTRY_NAME: source(data),

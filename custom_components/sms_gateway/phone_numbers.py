@@ -5,12 +5,37 @@ National numbers take the calling code of the entry's country.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from homeassistant.core import HomeAssistant
 import phonenumbers
 from phonenumbers import carrier
 
 from .providers.errors import InvalidInputError
 from .providers.text import mask_number, normalise_number
+
+
+def sort_numbers[T](
+    numbers: Iterable[str], normalise: Callable[[str], T]
+) -> tuple[list[T], list[tuple[int, str]]]:
+    """Normalise each number: the good ones in order, the bad ones by position (from 1).
+
+    The one recipient check of every form and send; the caller names a bad number by its
+    position (a form never echoes one; a send masks it).
+    """
+    good: list[T] = []
+    bad: list[tuple[int, str]] = []
+    for position, number in enumerate(numbers, start=1):
+        try:
+            good.append(normalise(number))
+        except InvalidInputError:
+            bad.append((position, number))
+    return good, bad
+
+
+def positions(bad: list[tuple[int, str]]) -> str:
+    """Name bad numbers by position only (`#2, #5`), as the forms show them."""
+    return ", ".join(f"#{position}" for position, _number in bad)
 
 
 def calling_code(country: str) -> str:

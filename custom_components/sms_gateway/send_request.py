@@ -8,19 +8,20 @@ sent some other way without knowing.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any
 
 from homeassistant.exceptions import ServiceValidationError
 
-from .const import DOMAIN
+from .const import (
+    ATTR_DELIVERY_REPORT,
+    ATTR_ENCODING,
+    ATTR_PORTS,
+    ATTR_SENDER,
+    ATTR_TIMEOUT,
+    ATTR_WAIT,
+    DOMAIN,
+)
 from .runtime import SendOptions, SmsGatewayEntry
-
-ATTR_PORTS: Final = "ports"
-ATTR_ENCODING: Final = "encoding"
-ATTR_SENDER: Final = "sender"
-ATTR_DELIVERY_REPORT: Final = "delivery_report"
-ATTR_WAIT: Final = "wait"
-ATTR_TIMEOUT: Final = "timeout"
 
 
 def send_options(options: Mapping[str, Any]) -> SendOptions:

@@ -16,6 +16,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN, LOGGER
+from .phone_numbers import sort_numbers
 from .providers.errors import InvalidInputError, ProviderError
 from .providers.text import Encoding, TextPlan, mask_number, normalise_number, plan_text
 
@@ -94,19 +95,16 @@ def check_recipients(
     recipients: Iterable[str], normalise: Callable[[str], str] = normalise_number
 ) -> list[str]:
     """Normalise every number and list all bad ones (by position, masked) in one error."""
-    good: list[str] = []
-    bad: list[str] = []
-    for position, number in enumerate(recipients, start=1):
-        try:
-            good.append(normalise(number))
-        except InvalidInputError:
-            masked = mask_number(number)
-            bad.append(f"#{position} ({masked})" if masked else f"#{position}")
+    good, bad = sort_numbers(recipients, normalise)
     if bad:
+        named = (
+            f"#{position} ({masked})" if (masked := mask_number(number)) else f"#{position}"
+            for position, number in bad
+        )
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="invalid_numbers",
-            translation_placeholders={"numbers": ", ".join(bad)},
+            translation_placeholders={"numbers": ", ".join(named)},
         )
     if not good:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_recipients")

@@ -5,38 +5,37 @@ from __future__ import annotations
 from typing import Any, Final, cast
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.const import ATTR_DEVICE_ID
+from homeassistant.const import ATTR_CODE, ATTR_DEVICE_ID
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util.json import JsonValueType
 import voluptuous as vol
 
-from .const import CONF_PROVIDER, DOMAIN, PROVIDER_DINSTAR
+from .const import (
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_DELIVERY_REPORT,
+    ATTR_ENCODING,
+    ATTR_MESSAGE,
+    ATTR_PORTS,
+    ATTR_RECIPIENTS,
+    ATTR_SENDER,
+    ATTR_TIMEOUT,
+    ATTR_WAIT,
+    CONF_PROVIDER,
+    DOMAIN,
+    PROVIDER_DINSTAR,
+    SERVICE_REFRESH_BALANCE,
+    SERVICE_SEND_SMS,
+    SERVICE_SEND_USSD,
+)
 from .errors import translate_errors
 from .gateway.devices import port_identifier
 from .gateway.runtime import GatewayConfigEntry
 from .providers.dinstar import MAX_PORT
 from .runtime import SmsGatewayEntry
-from .send_request import (
-    ATTR_DELIVERY_REPORT,
-    ATTR_ENCODING,
-    ATTR_PORTS,
-    ATTR_SENDER,
-    ATTR_TIMEOUT,
-    ATTR_WAIT,
-    async_send,
-)
+from .send_request import async_send
 from .sending import DEFAULT_WAIT, ENCODING_CHOICES, MAX_WAIT
-
-SERVICE_SEND_SMS: Final = "send_sms"
-SERVICE_SEND_USSD: Final = "send_ussd"
-SERVICE_REFRESH_BALANCE: Final = "refresh_balance"
-
-ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
-ATTR_RECIPIENTS: Final = "recipients"
-ATTR_MESSAGE: Final = "message"
-ATTR_CODE: Final = "code"
 
 SEND_OPTIONS: Final[dict[vol.Marker, Any]] = {
     vol.Optional(ATTR_PORTS): vol.All(

@@ -7,6 +7,7 @@ webhook on the external URL; without either, sending works and reports cannot ar
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components import webhook
@@ -29,6 +30,18 @@ from .login import (
     without_secrets,
 )
 from .service import CloudService
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountForm:
+    """The form of a step that changes an existing account's login (reauth, reconfigure)."""
+
+    step_id: str
+    schema: vol.Schema
+    shown: Mapping[str, Any]
+    """What the form shows first, secrets left out."""
+    read: Callable[[dict[str, Any]], tuple[dict[str, Any], str | None]]
+    """The entry data and the sender the form gives; None: the sender stays."""
 
 
 class CloudAccountFlow(ConfigFlow):
@@ -111,25 +124,50 @@ class CloudAccountFlow(ConfigFlow):
             raise AbortFlow("already_configured")
         return unique_id
 
-    async def _async_step_reauth_account(
-        self, user_input: dict[str, Any] | None = None
+    async def _async_step_new_login(
+        self,
+        entry: ConfigEntry,
+        user_input: dict[str, Any] | None,
+        form: AccountForm,
     ) -> ConfigFlowResult:
-        """Take the account's new password or key pair, proven as when it was added."""
-        entry = self._get_reauth_entry()
-        service = service_of(entry.data)
+        """Prove the account's new login as when it was added, then update the entry and reload.
+
+        Reauth and reconfigure differ only in their form: what it asks and what it makes of it.
+        """
         errors: dict[str, str] = {}
         if user_input is not None:
-            data = {**entry.data, **user_input}
+            data, sender = form.read(user_input)
             unique_id = await self._async_claim_unique_id(entry, data)
-            errors = await async_check_account(self.hass, data, None)
+            errors = await async_check_account(self.hass, data, sender)
             if not errors:
-                return self.async_update_reload_and_abort(entry, unique_id=unique_id, data=data)
+                options = (
+                    entry.options if sender is None else {**entry.options, CONF_SENDER: sender}
+                )
+                return self.async_update_reload_and_abort(
+                    entry, unique_id=unique_id, data=data, options=options
+                )
         return self.async_show_form(
-            step_id=f"reauth_{service.provider}",
-            data_schema=vol.Schema(credentials_fields(service.secrets)),
+            step_id=form.step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                form.schema, without_secrets(user_input or form.shown)
+            ),
             errors=errors,
             description_placeholders={"name": entry.title},
         )
+
+    async def _async_step_reauth_account(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Take the account's new password or key pair; sender and options stay."""
+        entry = self._get_reauth_entry()
+        service = service_of(entry.data)
+        form = AccountForm(
+            step_id=f"reauth_{service.provider}",
+            schema=vol.Schema(credentials_fields(service.secrets)),
+            shown={},
+            read=lambda user_input: ({**entry.data, **user_input}, None),
+        )
+        return await self._async_step_new_login(entry, user_input, form)
 
     async def _async_step_reconfigure_account(
         self, user_input: dict[str, Any] | None = None
@@ -137,38 +175,27 @@ class CloudAccountFlow(ConfigFlow):
         """Change the login, sender or address of the same account; the webhook stays."""
         entry = self._get_reconfigure_entry()
         service = service_of(entry.data)
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            kept = {
-                key: entry.data[key]
-                for key in (CONF_WEBHOOK_ID, CONF_CLOUDHOOK_URL)
-                if key in entry.data
-            }
-            data = {**kept, **account_data(service, user_input, entry.data.get(CONF_URL))}
-            unique_id = await self._async_claim_unique_id(entry, data)
-            sender = form_sender(service, user_input)
-            errors = await async_check_account(self.hass, data, sender)
-            if not errors:
-                return self.async_update_reload_and_abort(
-                    entry,
-                    unique_id=unique_id,
-                    data=data,
-                    options={**entry.options, CONF_SENDER: sender},
-                )
-        shown = user_input or {
-            **entry.data,
-            CONF_SENDER: entry.options.get(CONF_SENDER, service.sender),
-            SECTION_SERVICE: {CONF_URL: entry.data.get(CONF_URL, service.base_url)},
+        kept = {
+            key: entry.data[key]
+            for key in (CONF_WEBHOOK_ID, CONF_CLOUDHOOK_URL)
+            if key in entry.data
         }
-        return self.async_show_form(
+
+        def read(user_input: dict[str, Any]) -> tuple[dict[str, Any], str]:
+            data = account_data(service, user_input, entry.data.get(CONF_URL))
+            return {**kept, **data}, form_sender(service, user_input)
+
+        form = AccountForm(
             step_id=f"reconfigure_{service.provider}",
-            data_schema=self.add_suggested_values_to_schema(
-                account_schema(service),
-                without_secrets(shown),
-            ),
-            errors=errors,
-            description_placeholders={"name": entry.title},
+            schema=account_schema(service),
+            shown={
+                **entry.data,
+                CONF_SENDER: entry.options.get(CONF_SENDER, service.sender),
+                SECTION_SERVICE: {CONF_URL: entry.data.get(CONF_URL, service.base_url)},
+            },
+            read=read,
         )
+        return await self._async_step_new_login(entry, user_input, form)
 
 
 def _login_step(

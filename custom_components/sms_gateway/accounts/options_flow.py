@@ -17,16 +17,15 @@ from homeassistant.helpers.selector import (
     CountrySelector,
     CountrySelectorConfig,
     TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
 )
 import phonenumbers
 import voluptuous as vol
 
-from ..assist.options import CONF_ASSIST, assist_from_form, assist_schema, assist_shown
-from ..const import CONF_COUNTRY, CONF_DEFAULT_RECIPIENTS, CONF_SENDER
+from ..assist.options import assist_from_form, assist_schema, assist_shown
+from ..const import CONF_ASSIST, CONF_COUNTRY, CONF_DEFAULT_RECIPIENTS, CONF_SENDER
+from ..form_fields import phone_numbers_field
 from ..options_reload import ReloadingOptionsFlow
-from ..phone_numbers import default_country
+from ..phone_numbers import default_country, positions, sort_numbers
 from ..providers.errors import InvalidInputError
 from ..providers.text import normalise_number
 from .callback_url import callback_url
@@ -38,23 +37,19 @@ from .service import CloudService
 _COUNTRY_SELECTOR: Final = CountrySelector(
     CountrySelectorConfig(countries=sorted(COUNTRIES & phonenumbers.SUPPORTED_REGIONS))
 )
-_RECIPIENTS_SELECTOR: Final = TextSelector(
-    TextSelectorConfig(type=TextSelectorType.TEL, multiple=True)
-)
 
 
 def _checked_numbers(
     numbers: list[str], provider_number: Callable[[str], str]
-) -> tuple[list[str], list[str]]:
-    """Keep each number once, as typed but cleaned; the bad ones are named by position only."""
-    good: dict[str, str] = {}
-    bad: list[str] = []
-    for position, number in enumerate(numbers, start=1):
-        try:
-            good.setdefault(provider_number(number), normalise_number(number))
-        except InvalidInputError:
-            bad.append(f"#{position}")
-    return list(good.values()), bad
+) -> tuple[list[str], list[tuple[int, str]]]:
+    """Keep each number once (as the service reads it), as typed but cleaned; and the bad ones."""
+    checked, bad = sort_numbers(
+        numbers, lambda number: (provider_number(number), normalise_number(number))
+    )
+    kept: dict[str, str] = {}
+    for service_number, cleaned in checked:
+        kept.setdefault(service_number, cleaned)
+    return list(kept.values()), bad
 
 
 def _schema(service: CloudService[Any]) -> vol.Schema:
@@ -62,7 +57,7 @@ def _schema(service: CloudService[Any]) -> vol.Schema:
     fields: dict[vol.Marker, Any] = {
         vol.Optional(CONF_SENDER): TextSelector(),
         vol.Required(CONF_COUNTRY): _COUNTRY_SELECTOR,
-        vol.Optional(CONF_DEFAULT_RECIPIENTS): _RECIPIENTS_SELECTOR,
+        vol.Optional(CONF_DEFAULT_RECIPIENTS): phone_numbers_field(),
     }
     for switch in service.option_switches:
         fields[vol.Optional(switch, default=False)] = BooleanSelector()
@@ -73,7 +68,7 @@ def _schema(service: CloudService[Any]) -> vol.Schema:
 
 def _assist_from_form(
     service: CloudService[Any], user_input: dict[str, Any], country: str
-) -> tuple[dict[str, Any], list[str]]:
+) -> tuple[dict[str, Any], list[tuple[int, str]]]:
     """Return the SMS to Assist options (where SMS come in) and its bad numbers, by position.
 
     A form without the section (an older client, a script) leaves the stored ones as they are.
@@ -116,10 +111,10 @@ class CloudOptionsFlow(ReloadingOptionsFlow):
                 assist, bad_assist = _assist_from_form(service, user_input, options[CONF_COUNTRY])
                 if bad:
                     errors[CONF_DEFAULT_RECIPIENTS] = "invalid_recipient"
-                    placeholders["invalid"] = ", ".join(bad)
+                    placeholders["invalid"] = positions(bad)
                 elif bad_assist:
                     errors[CONF_ASSIST] = "assist_invalid_number"
-                    placeholders["invalid"] = ", ".join(bad_assist)
+                    placeholders["invalid"] = positions(bad_assist)
                 else:
                     return self.async_save_options(
                         {

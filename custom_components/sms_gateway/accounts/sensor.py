@@ -11,9 +11,9 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ..const import SMS_UNIT
+from ..entity import DeviceEntity
 from ..providers.smslink import Balance
 from .balance import SmsLinkBalanceCoordinator
 from .devices import account_device_info
@@ -39,10 +39,9 @@ ACCOUNT_SENSORS: tuple[AccountSensorDescription, ...] = tuple(
 )
 
 
-class AccountBalanceSensor(CoordinatorEntity[SmsLinkBalanceCoordinator], SensorEntity):
+class AccountBalanceSensor(DeviceEntity[SmsLinkBalanceCoordinator], SensorEntity):
     """One figure of an SMSLink account's balance."""
 
-    _attr_has_entity_name = True
     entity_description: AccountSensorDescription
 
     def __init__(
@@ -52,10 +51,12 @@ class AccountBalanceSensor(CoordinatorEntity[SmsLinkBalanceCoordinator], SensorE
         description: AccountSensorDescription,
     ) -> None:
         """Tie the sensor to the account device."""
-        super().__init__(coordinator)
-        self.entity_description = description
-        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
-        self._attr_device_info = account_device_info(entry, entry.runtime_data.service.device)
+        super().__init__(
+            coordinator,
+            description,
+            f"{entry.entry_id}_{description.key}",
+            account_device_info(entry, entry.runtime_data.service.device),
+        )
 
     @property
     def native_value(self) -> int:

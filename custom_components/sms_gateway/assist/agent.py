@@ -19,24 +19,14 @@ import unicodedata
 from homeassistant.core import CALLBACK_TYPE, Context, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
-from ..const import (
-    EVENT_ASSIST,
-    EVENT_SMS_RECEIVED,
-    LOGGER,
-)
+from ..bus_events import Origin, async_fire_assist
+from ..const import ATTR_PORTS, CONF_PROVIDER, EVENT_SMS_RECEIVED, LOGGER, AssistOutcome
 from ..phone_numbers import international_number
 from ..providers.errors import InvalidInputError, ProviderError
 from ..providers.text import mask_number, plan_text
 from ..runtime import SmsGatewayEntry
-from ..send_request import ATTR_PORTS, async_send
+from ..send_request import async_send
 from .options import AssistSettings, assist_settings
-
-OUTCOME_ANSWERED: Final = "answered"
-OUTCOME_RATE_LIMITED: Final = "rate_limited"
-OUTCOME_NO_ANSWER: Final = "no_answer"
-"""The agent failed, or the conversation integration is not loaded."""
-OUTCOME_NOT_SENT: Final = "not_sent"
-"""The agent answered; the answer could not be sent (or may have gone: it was not repeated)."""
 
 RATE_WINDOW: Final = 3600.0  # seconds
 REPLY_SEGMENTS: Final = 3
@@ -140,7 +130,7 @@ class SmsAssist:
                     mask_number(number),
                     self._settings.rate_limit,
                 )
-            self._fire(data, number, text, None, OUTCOME_RATE_LIMITED)
+            self._fire(data, number, text, None, AssistOutcome.RATE_LIMITED)
             return
         self._over_rate.discard(number)
         self._entry.async_create_background_task(
@@ -161,12 +151,12 @@ class SmsAssist:
         """Ask the agent, then answer by SMS once."""
         speech = await self._ask(number, text)
         if speech is None:
-            self._fire(data, number, text, None, OUTCOME_NO_ANSWER)
+            self._fire(data, number, text, None, AssistOutcome.NO_ANSWER)
             return
         reply = sms_reply(speech)
         if not reply:
             LOGGER.debug("The agent gave no answer to send")
-            self._fire(data, number, text, None, OUTCOME_NO_ANSWER)
+            self._fire(data, number, text, None, AssistOutcome.NO_ANSWER)
             return
         port = data.get("port")
         options = {} if port is None else {ATTR_PORTS: [port]}
@@ -176,9 +166,9 @@ class SmsAssist:
             LOGGER.warning(
                 "Could not answer an SMS to Assist from %s: %s", mask_number(number), err
             )
-            self._fire(data, number, text, reply, OUTCOME_NOT_SENT)
+            self._fire(data, number, text, reply, AssistOutcome.NOT_SENT)
             return
-        self._fire(data, number, text, reply, OUTCOME_ANSWERED)
+        self._fire(data, number, text, reply, AssistOutcome.ANSWERED)
 
     async def _ask(self, number: str, text: str) -> str | None:
         """Return the agent's spoken answer, or None when it could not be asked or failed."""
@@ -219,21 +209,19 @@ class SmsAssist:
         number: str,
         text: str,
         reply: str | None,
-        outcome: str,
+        outcome: AssistOutcome,
     ) -> None:
-        event: dict[str, Any] = {
-            "entry_id": self._entry.entry_id,
-            "provider": data.get("provider"),
-            "device_id": data.get("device_id"),
-            "sender": number,
-            "text": text,
-            "reply": reply,
-            "outcome": outcome,
-            "agent_id": self._settings.agent_id,
-        }
-        if data.get("port") is not None:
-            event["port"] = data["port"]
-        self._hass.bus.async_fire(EVENT_ASSIST, event)
+        """Tell the bus what became of a command, from where the SMS came in."""
+        async_fire_assist(
+            self._hass,
+            Origin(self._entry.entry_id, self._entry.data[CONF_PROVIDER], data.get("device_id")),
+            sender=number,
+            text=text,
+            reply=reply,
+            outcome=outcome,
+            agent_id=self._settings.agent_id,
+            port=data.get("port"),
+        )
 
 
 @callback

@@ -10,26 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from homeassistant.helpers.selector import (
-    BooleanSelector,
-    ConversationAgentSelector,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
+from homeassistant.const import CONF_ENABLED
+from homeassistant.helpers.selector import BooleanSelector, ConversationAgentSelector
 import voluptuous as vol
 
-from ..phone_numbers import international_number
-from ..providers.errors import InvalidInputError
-
-CONF_ASSIST: Final = "assist"
-CONF_ENABLED: Final = "enabled"
-CONF_NUMBERS: Final = "numbers"
-CONF_AGENT: Final = "agent_id"
-CONF_RATE_LIMIT: Final = "rate_limit"
+from ..const import CONF_AGENT, CONF_ASSIST, CONF_NUMBERS, CONF_RATE_LIMIT
+from ..form_fields import phone_numbers_field, whole_number_field
+from ..phone_numbers import international_number, sort_numbers
 
 DEFAULT_AGENT: Final = "conversation.home_assistant"
 """Home Assistant's own agent (conversation.HOME_ASSISTANT_AGENT, not imported: optional)."""
@@ -63,18 +50,10 @@ def assist_schema() -> vol.Schema:
     return vol.Schema(
         {
             vol.Required(CONF_ENABLED, default=False): BooleanSelector(),
-            vol.Optional(CONF_NUMBERS): TextSelector(
-                TextSelectorConfig(type=TextSelectorType.TEL, multiple=True)
-            ),
+            vol.Optional(CONF_NUMBERS): phone_numbers_field(),
             vol.Required(CONF_AGENT, default=DEFAULT_AGENT): ConversationAgentSelector(),
-            vol.Required(CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT): NumberSelector(
-                NumberSelectorConfig(
-                    min=RATE_LIMIT_RANGE[0],
-                    max=RATE_LIMIT_RANGE[1],
-                    step=1,
-                    mode=NumberSelectorMode.BOX,
-                    unit_of_measurement="SMS/h",
-                )
+            vol.Required(CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT): whole_number_field(
+                RATE_LIMIT_RANGE, "SMS/h"
             ),
         }
     )
@@ -93,15 +72,11 @@ def assist_shown(options: Mapping[str, Any]) -> dict[str, Any]:
 
 def assist_from_form(
     user_input: Mapping[str, Any], country: str | None
-) -> tuple[dict[str, Any], list[str]]:
-    """Return the options to store and the bad numbers, by position only (never echoed)."""
-    numbers: list[str] = []
-    bad: list[str] = []
-    for position, number in enumerate(user_input.get(CONF_NUMBERS, []), start=1):
-        try:
-            numbers.append(international_number(number, country))
-        except InvalidInputError:
-            bad.append(f"#{position}")
+) -> tuple[dict[str, Any], list[tuple[int, str]]]:
+    """Return the options to store and the bad numbers with their positions (sort_numbers)."""
+    numbers, bad = sort_numbers(
+        user_input.get(CONF_NUMBERS, []), lambda number: international_number(number, country)
+    )
     options = {
         CONF_ENABLED: bool(user_input[CONF_ENABLED]),
         CONF_NUMBERS: list(dict.fromkeys(numbers)),

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 import re
-from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -15,19 +13,9 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
 from homeassistant.util import dt as dt_util
 
-from ..const import (
-    CONF_BALANCE,
-    CONF_BALANCE_CODE,
-    CONF_BALANCE_INTERVAL,
-    CONF_BALANCE_PATTERN,
-    CONF_BALANCE_THRESHOLD,
-    CONF_BALANCE_UNIT,
-    DEFAULT_BALANCE_INTERVAL,
-    DEFAULT_BALANCE_PATTERN,
-    DOMAIN,
-    LOGGER,
-)
+from ..const import DEFAULT_BALANCE_PATTERN, DOMAIN, LOGGER
 from ..providers.amounts import amount_in, find_balance
+from .balance_options import BalanceSettings, balance_settings
 from .coordinator import DinstarPortsCoordinator
 from .port_listeners import PortListeners
 from .ussd import UssdManager
@@ -39,71 +27,12 @@ FIRST_REFRESH_DELAY = timedelta(seconds=15)
 
 
 @dataclass(frozen=True, slots=True)
-class BalanceSettings:
-    """How one port's balance is read (options[balance][port])."""
-
-    code: str
-    pattern: re.Pattern[str]
-    unit: str | None
-    interval: timedelta
-    threshold: float | None = None
-    """Below this amount a repair says the SIM needs topping up; None: no warning."""
-
-
-@dataclass(frozen=True, slots=True)
 class BalanceReading:
     """The last reading; value is None when the reply held no amount (the reply is kept)."""
 
     value: float | None
     reply: str
     read_at: datetime
-
-
-def _pattern(port: int, raw: Any) -> re.Pattern[str]:
-    if isinstance(raw, str) and raw:
-        try:
-            return re.compile(raw)
-        except re.error:
-            LOGGER.warning(
-                "Port %s: the balance pattern is not a valid regex, using the default", port
-            )
-    return re.compile(DEFAULT_BALANCE_PATTERN)
-
-
-def _interval(raw: Any) -> timedelta:
-    if isinstance(raw, int | float) and not isinstance(raw, bool) and raw > 0:
-        return timedelta(minutes=raw)
-    return timedelta(minutes=DEFAULT_BALANCE_INTERVAL)
-
-
-def balance_settings(options: Mapping[str, Any]) -> dict[int, BalanceSettings]:
-    """Read the ports that have a balance code; a port without one is off."""
-    settings: dict[int, BalanceSettings] = {}
-    configured = options.get(CONF_BALANCE)
-    if not isinstance(configured, Mapping):
-        return settings
-    for key, raw in configured.items():
-        if not str(key).isdigit() or not isinstance(raw, Mapping):
-            continue
-        code = raw.get(CONF_BALANCE_CODE)
-        if not isinstance(code, str) or not code.strip():
-            continue
-        port = int(key)
-        unit = raw.get(CONF_BALANCE_UNIT)
-        settings[port] = BalanceSettings(
-            code=code.strip(),
-            pattern=_pattern(port, raw.get(CONF_BALANCE_PATTERN)),
-            unit=unit.strip() or None if isinstance(unit, str) else None,
-            interval=_interval(raw.get(CONF_BALANCE_INTERVAL)),
-            threshold=_threshold(raw.get(CONF_BALANCE_THRESHOLD)),
-        )
-    return settings
-
-
-def _threshold(raw: Any) -> float | None:
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return float(raw)
-    return None
 
 
 def low_balance_issue_id(entry_id: str, port: int) -> str:

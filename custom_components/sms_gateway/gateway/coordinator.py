@@ -16,7 +16,7 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigEntry
 from homeassistant.core import DOMAIN as HOMEASSISTANT_DOMAIN, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ..const import (
     CONF_POLL_INTERVAL,
@@ -25,6 +25,7 @@ from ..const import (
     LOGGER,
     SLOW_POLL_INTERVAL,
 )
+from ..coordinator import EntryCoordinator
 from ..errors import update_failed
 from ..providers.dinstar import (
     DeviceStats,
@@ -42,11 +43,8 @@ from ..providers.errors import (
 )
 
 
-class _GatewayCoordinator[DataT](DataUpdateCoordinator[DataT]):
-    """Reads one gateway through its client; unchanged data notifies nobody."""
-
-    config_entry: ConfigEntry
-    """The gateway's entry, for its lifecycle (never its runtime data)."""
+class _GatewayCoordinator[DataT](EntryCoordinator[DataT]):
+    """Reads one gateway through its client."""
 
     def __init__(
         self,
@@ -58,14 +56,7 @@ class _GatewayCoordinator[DataT](DataUpdateCoordinator[DataT]):
         interval: timedelta,
     ) -> None:
         """Poll every interval."""
-        super().__init__(
-            hass,
-            LOGGER,
-            config_entry=entry,
-            name=f"{DOMAIN} {name}",
-            update_interval=interval,
-            always_update=False,
-        )
+        super().__init__(hass, entry, name=name, interval=interval)
         self.client = client
 
 

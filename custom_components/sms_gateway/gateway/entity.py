@@ -7,9 +7,9 @@ from typing import Any, Protocol
 
 from homeassistant.core import callback
 from homeassistant.helpers.entity import EntityDescription
-from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from ..entity import ChangedStateWriter
+from ..entity import ChangedStateWriter, DeviceEntity
 from ..providers.dinstar import PortInfo
 from .coordinator import DinstarPortsCoordinator
 from .devices import gateway_device_info, port_device_info, port_unique_id
@@ -17,11 +17,9 @@ from .port_listeners import PortListeners
 
 
 class DinstarEntity[CoordinatorT: DataUpdateCoordinator[Any]](
-    CoordinatorEntity[CoordinatorT], ChangedStateWriter
+    DeviceEntity[CoordinatorT], ChangedStateWriter
 ):
     """An entity of the gateway device; a refresh writes it only when what it shows changed."""
-
-    _attr_has_entity_name = True
 
     def __init__(
         self,
@@ -30,10 +28,12 @@ class DinstarEntity[CoordinatorT: DataUpdateCoordinator[Any]](
         description: EntityDescription,
     ) -> None:
         """Tie the entity to the gateway (named by its ports coordinator); follow coordinator."""
-        super().__init__(coordinator)
-        self.entity_description = description
-        self._attr_unique_id = f"{ports.serial}_{description.key}"
-        self._attr_device_info = gateway_device_info(ports)
+        super().__init__(
+            coordinator,
+            description,
+            f"{ports.serial}_{description.key}",
+            gateway_device_info(ports),
+        )
 
     @callback
     def _handle_coordinator_update(self) -> None:
@@ -41,21 +41,22 @@ class DinstarEntity[CoordinatorT: DataUpdateCoordinator[Any]](
         self.async_write_ha_state_if_changed()
 
 
-class DinstarPortEntity(CoordinatorEntity[DinstarPortsCoordinator], ChangedStateWriter):
+class DinstarPortEntity(DeviceEntity[DinstarPortsCoordinator], ChangedStateWriter):
     """An entity of one SIM port's device; a refresh writes it only when what it shows changed."""
 
-    _attr_has_entity_name = True
     _last_seen: tuple[bool, PortInfo | None] | None = None
 
     def __init__(
         self, coordinator: DinstarPortsCoordinator, description: EntityDescription, port: int
     ) -> None:
         """Tie the entity to its port device, itself under the gateway."""
-        super().__init__(coordinator)
-        self.entity_description = description
+        super().__init__(
+            coordinator,
+            description,
+            port_unique_id(coordinator.serial, port, description.key),
+            port_device_info(coordinator, port),
+        )
         self.port = port
-        self._attr_unique_id = port_unique_id(coordinator.serial, port, description.key)
-        self._attr_device_info = port_device_info(coordinator, port)
 
     async def async_added_to_hass(self) -> None:
         """Remember what the first state was written from."""
@@ -87,12 +88,8 @@ class PortNews(Protocol):
         """Who is told when a port's news changes."""
 
 
-class DinstarPortFollower[SourceT: PortNews](DinstarPortEntity):
-    """A port entity fed by a manager (inbox, sends, USSD, balance) through its port listeners.
-
-    The port poll only says whether the gateway answers, so a poll writes it only when the
-    gateway is lost or back (DinstarPortEntity compares); the manager's news is written at once.
-    """
+class DinstarPortUser[SourceT](DinstarPortEntity):
+    """A port entity that works with more of the gateway than its ports: a manager, the runtime."""
 
     def __init__(
         self,
@@ -101,9 +98,17 @@ class DinstarPortFollower[SourceT: PortNews](DinstarPortEntity):
         port: int,
         source: SourceT,
     ) -> None:
-        """Follow the manager's news for this port once added."""
+        """Keep what the entity reads or acts through."""
         super().__init__(coordinator, description, port)
         self.source = source
+
+
+class DinstarPortFollower[SourceT: PortNews](DinstarPortUser[SourceT]):
+    """A port entity fed by a manager (inbox, sends, USSD, balance) through its port listeners.
+
+    The port poll only says whether the gateway answers, so a poll writes it only when the
+    gateway is lost or back (DinstarPortEntity compares); the manager's news is written at once.
+    """
 
     async def async_added_to_hass(self) -> None:
         """Listen to the manager for this port until removed."""

@@ -5,109 +5,32 @@ Home Assistant 2025.4 has no OptionsFlowWithReload: the entry's update listener 
 
 from __future__ import annotations
 
-import re
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult
 from homeassistant.const import CONF_PORT
-from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-    SelectOptionDict,
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
 import voluptuous as vol
 
-from ..assist.options import (
-    CONF_ASSIST,
-    CONF_NUMBERS,
-    assist_from_form,
-    assist_schema,
-    assist_shown,
-)
+from ..assist.options import assist_from_form, assist_schema, assist_shown
 from ..const import (
-    CONF_BALANCE,
-    CONF_BALANCE_CODE,
-    CONF_BALANCE_INTERVAL,
-    CONF_BALANCE_PATTERN,
-    CONF_BALANCE_THRESHOLD,
-    CONF_BALANCE_UNIT,
+    CONF_ASSIST,
     CONF_DEFAULT_PORTS,
     CONF_DEFAULT_RECIPIENTS,
+    CONF_NUMBERS,
     CONF_POLL_INTERVAL,
-    DEFAULT_BALANCE_INTERVAL,
-    DEFAULT_BALANCE_PATTERN,
     DEFAULT_POLL_INTERVAL,
 )
 from ..entity import async_device_id
+from ..form_fields import phone_numbers_field, port_field, whole_number_field
 from ..options_reload import ReloadingOptionsFlow
-from ..providers.dinstar import MAX_PORT, MAX_USSD_BYTES
-from ..providers.errors import InvalidInputError
+from ..phone_numbers import positions, sort_numbers
+from ..providers.dinstar import MAX_PORT
 from ..providers.text import normalise_number
+from .balance_options import balance_schema, port_balance_shown, with_port_balance
 from .devices import port_identifier
 from .runtime import GatewayConfigEntry
 
 POLL_INTERVAL_RANGE: Final = (10, 3600)  # seconds
-BALANCE_INTERVAL_RANGE: Final = (15, 10080)  # minutes: a quarter of an hour to a week
-USSD_CODE: Final = re.compile(r"[*#0-9]+#")
-
-
-def _whole_number(bounds: tuple[int, int], unit: str) -> NumberSelector:
-    return NumberSelector(
-        NumberSelectorConfig(
-            min=bounds[0],
-            max=bounds[1],
-            step=1,
-            mode=NumberSelectorMode.BOX,
-            unit_of_measurement=unit,
-        )
-    )
-
-
-def _port_selector(ports: list[int], *, multiple: bool) -> SelectSelector:
-    """Ports by their wire number, labelled as their devices are named."""
-    return SelectSelector(
-        SelectSelectorConfig(
-            options=[SelectOptionDict(value=str(port), label=f"Port {port}") for port in ports],
-            multiple=multiple,
-            mode=SelectSelectorMode.DROPDOWN,
-        )
-    )
-
-
-def _normalised_numbers(numbers: list[str]) -> tuple[list[str], list[str]]:
-    """Normalise every number; the bad ones are named by position, never echoed."""
-    good: list[str] = []
-    bad: list[str] = []
-    for position, number in enumerate(numbers, start=1):
-        try:
-            good.append(normalise_number(number))
-        except InvalidInputError:
-            bad.append(f"#{position}")
-    return list(dict.fromkeys(good)), bad
-
-
-def _ussd_code_is_valid(code: str) -> bool:
-    """Empty switches balance off; otherwise a USSD string such as *100# within the API limit."""
-    return not code or (
-        USSD_CODE.fullmatch(code) is not None and len(code.encode()) <= MAX_USSD_BYTES
-    )
-
-
-def _pattern_is_valid(pattern: str) -> bool:
-    """Accept a regex that compiles with one group (the amount) or none (the whole match)."""
-    if not pattern:
-        return False
-    try:
-        return re.compile(pattern).groups <= 1
-    except re.error:
-        return False
 
 
 class SmsGatewayOptionsFlow(ReloadingOptionsFlow):
@@ -148,10 +71,12 @@ class SmsGatewayOptionsFlow(ReloadingOptionsFlow):
         errors: dict[str, str] = {}
         placeholders = {"invalid": ""}
         if user_input is not None:
-            recipients, bad = _normalised_numbers(user_input.get(CONF_DEFAULT_RECIPIENTS, []))
+            recipients, bad = sort_numbers(
+                user_input.get(CONF_DEFAULT_RECIPIENTS, []), normalise_number
+            )
             if bad:
                 errors[CONF_DEFAULT_RECIPIENTS] = "invalid_number"
-                placeholders["invalid"] = ", ".join(bad)
+                placeholders["invalid"] = positions(bad)
             else:
                 return self.async_save_options(
                     {
@@ -160,16 +85,14 @@ class SmsGatewayOptionsFlow(ReloadingOptionsFlow):
                         CONF_DEFAULT_PORTS: sorted(
                             int(port) for port in user_input.get(CONF_DEFAULT_PORTS, [])
                         ),
-                        CONF_DEFAULT_RECIPIENTS: recipients,
+                        CONF_DEFAULT_RECIPIENTS: list(dict.fromkeys(recipients)),
                     }
                 )
         schema = vol.Schema(
             {
-                vol.Required(CONF_POLL_INTERVAL): _whole_number(POLL_INTERVAL_RANGE, "s"),
-                vol.Optional(CONF_DEFAULT_PORTS): _port_selector(self._ports, multiple=True),
-                vol.Optional(CONF_DEFAULT_RECIPIENTS): TextSelector(
-                    TextSelectorConfig(type=TextSelectorType.TEL, multiple=True)
-                ),
+                vol.Required(CONF_POLL_INTERVAL): whole_number_field(POLL_INTERVAL_RANGE, "s"),
+                vol.Optional(CONF_DEFAULT_PORTS): port_field(self._ports, multiple=True),
+                vol.Optional(CONF_DEFAULT_RECIPIENTS): phone_numbers_field(),
             }
         )
         shown = user_input or {
@@ -191,7 +114,7 @@ class SmsGatewayOptionsFlow(ReloadingOptionsFlow):
         if user_input is not None:
             self._port = int(user_input[CONF_PORT])
             return await self.async_step_balance_port()
-        schema = vol.Schema({vol.Required(CONF_PORT): _port_selector(self._ports, multiple=False)})
+        schema = vol.Schema({vol.Required(CONF_PORT): port_field(self._ports, multiple=False)})
         return self.async_show_form(step_id="balance", data_schema=schema)
 
     async def async_step_balance_port(
@@ -199,44 +122,15 @@ class SmsGatewayOptionsFlow(ReloadingOptionsFlow):
     ) -> ConfigFlowResult:
         """Ask for the USSD code, the pattern of the amount in the reply, its unit and cadence."""
         options = self.config_entry.options
-        balances: dict[str, Any] = dict(options.get(CONF_BALANCE, {}))
         errors: dict[str, str] = {}
         if user_input is not None:
-            code = str(user_input.get(CONF_BALANCE_CODE, "")).strip()
-            pattern = str(user_input.get(CONF_BALANCE_PATTERN, ""))
-            if not _ussd_code_is_valid(code):
-                errors[CONF_BALANCE_CODE] = "invalid_ussd_code"
-            if not _pattern_is_valid(pattern):
-                errors[CONF_BALANCE_PATTERN] = "invalid_pattern"
+            saved, errors = with_port_balance(options, self._port, user_input)
             if not errors:
-                balances[str(self._port)] = {
-                    CONF_BALANCE_CODE: code,
-                    CONF_BALANCE_PATTERN: pattern,
-                    CONF_BALANCE_UNIT: str(user_input.get(CONF_BALANCE_UNIT, "")).strip(),
-                    CONF_BALANCE_INTERVAL: int(user_input[CONF_BALANCE_INTERVAL]),
-                }
-                if (threshold := user_input.get(CONF_BALANCE_THRESHOLD)) is not None:
-                    balances[str(self._port)][CONF_BALANCE_THRESHOLD] = float(threshold)
-                return self.async_save_options({**options, CONF_BALANCE: balances})
-        schema = vol.Schema(
-            {
-                vol.Optional(CONF_BALANCE_CODE): TextSelector(),
-                vol.Required(CONF_BALANCE_PATTERN): TextSelector(),
-                vol.Optional(CONF_BALANCE_UNIT): TextSelector(),
-                vol.Required(CONF_BALANCE_INTERVAL): _whole_number(BALANCE_INTERVAL_RANGE, "min"),
-                vol.Optional(CONF_BALANCE_THRESHOLD): NumberSelector(
-                    NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any")
-                ),
-            }
-        )
-        shown = user_input or {
-            CONF_BALANCE_PATTERN: DEFAULT_BALANCE_PATTERN,
-            CONF_BALANCE_INTERVAL: DEFAULT_BALANCE_INTERVAL,
-            **balances.get(str(self._port), {}),
-        }
+                return self.async_save_options(saved)
+        shown = user_input or port_balance_shown(options, self._port)
         return self.async_show_form(
             step_id="balance_port",
-            data_schema=self.add_suggested_values_to_schema(schema, shown),
+            data_schema=self.add_suggested_values_to_schema(balance_schema(), shown),
             errors=errors,
             description_placeholders={"port": str(self._port)},
         )
@@ -254,7 +148,7 @@ class SmsGatewayOptionsFlow(ReloadingOptionsFlow):
             if not bad:
                 return self.async_save_options({**options, CONF_ASSIST: assist})
             errors[CONF_NUMBERS] = "assist_invalid_number"
-            placeholders["invalid"] = ", ".join(bad)
+            placeholders["invalid"] = positions(bad)
         return self.async_show_form(
             step_id="assist",
             data_schema=self.add_suggested_values_to_schema(

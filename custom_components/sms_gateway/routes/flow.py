@@ -12,15 +12,7 @@ from typing import Any, Final
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.selector import (
-    SelectOptionDict,
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
+from homeassistant.helpers.selector import SelectOptionDict, TextSelector
 import voluptuous as vol
 
 from ..const import (
@@ -30,14 +22,12 @@ from ..const import (
     DOMAIN,
     PROVIDER_ROUTE,
 )
+from ..form_fields import choice_field, phone_numbers_field
 from ..options_reload import ReloadingOptionsFlow
-from ..providers.errors import InvalidInputError
+from ..phone_numbers import positions, sort_numbers
 from ..providers.text import normalise_number
 
 DEFAULT_ROUTE_NAME: Final = "SMS alerts"
-_RECIPIENTS_SELECTOR: Final = TextSelector(
-    TextSelectorConfig(type=TextSelectorType.TEL, multiple=True)
-)
 
 
 def route_services(hass: HomeAssistant) -> list[ConfigEntry[Any]]:
@@ -56,10 +46,8 @@ def _schema(hass: HomeAssistant, *, with_name: bool) -> vol.Schema:
     fields: dict[vol.Marker, Any] = {}
     if with_name:
         fields[vol.Required(CONF_NAME, default=DEFAULT_ROUTE_NAME)] = TextSelector()
-    fields[vol.Required(CONF_ROUTE_SERVICES)] = SelectSelector(
-        SelectSelectorConfig(options=choices, multiple=True, mode=SelectSelectorMode.DROPDOWN)
-    )
-    fields[vol.Optional(CONF_DEFAULT_RECIPIENTS)] = _RECIPIENTS_SELECTOR
+    fields[vol.Required(CONF_ROUTE_SERVICES)] = choice_field(choices, multiple=True)
+    fields[vol.Optional(CONF_DEFAULT_RECIPIENTS)] = phone_numbers_field()
     return vol.Schema(fields)
 
 
@@ -70,17 +58,14 @@ def _route_options(
     services = list(dict.fromkeys(user_input[CONF_ROUTE_SERVICES]))
     if not services:
         errors[CONF_ROUTE_SERVICES] = "no_route_services"
-    recipients: dict[str, None] = {}
-    bad: list[str] = []
-    for position, number in enumerate(user_input.get(CONF_DEFAULT_RECIPIENTS, []), start=1):
-        try:
-            recipients[normalise_number(number)] = None
-        except InvalidInputError:
-            bad.append(f"#{position}")  # by position: a number is never echoed
+    recipients, bad = sort_numbers(user_input.get(CONF_DEFAULT_RECIPIENTS, []), normalise_number)
     if bad:
         errors[CONF_DEFAULT_RECIPIENTS] = "invalid_number"
-        placeholders["invalid"] = ", ".join(bad)
-    return {CONF_ROUTE_SERVICES: services, CONF_DEFAULT_RECIPIENTS: list(recipients)}
+        placeholders["invalid"] = positions(bad)
+    return {
+        CONF_ROUTE_SERVICES: services,
+        CONF_DEFAULT_RECIPIENTS: list(dict.fromkeys(recipients)),
+    }
 
 
 class RouteFlow(ConfigFlow):

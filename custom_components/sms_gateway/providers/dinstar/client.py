@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypedDict, Unpack
 
 from ..errors import InvalidInputError, InvalidResponseError
 from ..text import Encoding, check_message_text, normalise_number
@@ -115,6 +115,28 @@ class StkAction(StrEnum):
     HOME = "home"
 
 
+class SmsOptions(TypedDict, total=False):
+    """How a send goes out, for one request (send_sms) and for a whole send (send_sms_to)."""
+
+    ports: Iterable[int] | None
+    encoding: Encoding | None
+    request_status_report: bool | None
+
+
+class RecordFilters(TypedDict, total=False):
+    """What every record query narrows by: ports and a time window (both ends optional)."""
+
+    ports: Iterable[int] | None
+    time_after: datetime | None
+    time_before: datetime | None
+
+
+class NumberFilters(RecordFilters, total=False):
+    """The filters of the per-recipient queries, which may also name the numbers."""
+
+    numbers: Iterable[str] | None
+
+
 def _wire_time(value: datetime) -> str:
     return value.strftime(_TIME_LAYOUT)
 
@@ -172,13 +194,7 @@ class DinstarClient:
     # --- SMS ---------------------------------------------------------------------------------
 
     async def send_sms(
-        self,
-        text: str,
-        recipients: Sequence[SmsRecipient | str],
-        *,
-        ports: Iterable[int] | None = None,
-        encoding: Encoding | None = None,
-        request_status_report: bool | None = None,
+        self, text: str, recipients: Sequence[SmsRecipient | str], **options: Unpack[SmsOptions]
     ) -> SendReceipt:
         """Queue one request as given (the gateway enforces its 128 / 1500-byte limits: 413)."""
         check_message_text(text)
@@ -195,9 +211,11 @@ class DinstarClient:
                 entry["text_param"] = [str(item) for item in recipient.text_param]
             param.append(entry)
         body: dict[str, Any] = {"text": text, "param": param}
-        port_list = check_ports(ports)
+        port_list = check_ports(options.get("ports"))
         if port_list is not None:
             body["port"] = port_list
+        encoding = options.get("encoding")
+        request_status_report = options.get("request_status_report")
         if encoding is not None:
             body["encoding"] = _WIRE_ENCODING[Encoding(encoding)]
         if request_status_report is not None:
@@ -213,67 +231,52 @@ class DinstarClient:
         recipients: Iterable[str],
         text: str,
         *,
-        ports: Iterable[int] | None = None,
-        encoding: Encoding | None = None,
-        request_status_report: bool = True,
         first_user_id: int,
+        **options: Unpack[SmsOptions],
     ) -> SendOutcome:
         """Check everything, then send in requests of 128 with one user_id per recipient.
 
         Duplicate numbers are sent once. If the first request fails the error is raised (nothing
         was queued, or for a MAY_HAVE_SENT error perhaps it was); a later failure stops the send
         and is reported per recipient instead, so the caller knows what was already queued.
+        Delivery reports are asked for unless `request_status_report` says otherwise.
         """
+        report = options.get("request_status_report", True)
 
         async def send_request(
             batch: list[SmsRecipient], chosen: Encoding, port_list: list[int] | None
         ) -> SendReceipt:
             return await self.send_sms(
-                text,
-                batch,
-                ports=port_list,
-                encoding=chosen,
-                request_status_report=request_status_report,
+                text, batch, ports=port_list, encoding=chosen, request_status_report=report
             )
 
         return await send_in_batches(
             send_request,
             recipients,
             text,
-            ports=ports,
-            encoding=encoding,
+            ports=options.get("ports"),
+            encoding=options.get("encoding"),
             first_user_id=first_user_id,
         )
 
-    def _query_filters(
-        self,
-        ports: Iterable[int] | None,
-        time_after: datetime | None,
-        time_before: datetime | None,
-    ) -> dict[str, Any]:
+    @staticmethod
+    def _query_filters(filters: RecordFilters) -> dict[str, Any]:
         body: dict[str, Any] = {}
-        port_list = check_ports(ports)
+        port_list = check_ports(filters.get("ports"))
         if port_list is not None:
             body["port"] = port_list
-        if time_after is not None:
-            body["time_after"] = _wire_time(time_after)
-        if time_before is not None:
-            body["time_before"] = _wire_time(time_before)
+        after, before = filters.get("time_after"), filters.get("time_before")
+        if after is not None:
+            body["time_after"] = _wire_time(after)
+        if before is not None:
+            body["time_before"] = _wire_time(before)
         return body
 
     async def query_sms_result(
-        self,
-        *,
-        numbers: Iterable[str] | None = None,
-        ports: Iterable[int] | None = None,
-        user_ids: Iterable[int] | None = None,
-        time_after: datetime | None = None,
-        time_before: datetime | None = None,
+        self, *, user_ids: Iterable[int] | None = None, **filters: Unpack[NumberFilters]
     ) -> list[SmsResult]:
         """Read sending results; long number or user_id lists go out 32 at a time."""
-        return await self._query(
-            "/api/query_sms_result", SmsResult, numbers, ports, user_ids, time_after, time_before
-        )
+        return await self._query("/api/query_sms_result", SmsResult, user_ids, filters)
 
     @staticmethod
     def _filter_chunks[T](values: list[T] | None) -> list[Sequence[T] | None]:
@@ -283,36 +286,21 @@ class DinstarClient:
         return list(chunks(values, MAX_NUMBERS_PER_QUERY))
 
     async def query_sms_deliver_status(
-        self,
-        *,
-        numbers: Iterable[str] | None = None,
-        ports: Iterable[int] | None = None,
-        time_after: datetime | None = None,
-        time_before: datetime | None = None,
+        self, **filters: Unpack[NumberFilters]
     ) -> list[DeliveryStatus]:
         """Delivery reports; there is no user_id filter, match on number, port and ref_id."""
-        return await self._query(
-            "/api/query_sms_deliver_status",
-            DeliveryStatus,
-            numbers,
-            ports,
-            None,
-            time_after,
-            time_before,
-        )
+        return await self._query("/api/query_sms_deliver_status", DeliveryStatus, None, filters)
 
     async def _query[M: WireModel](
         self,
         path: str,
         model: type[M],
-        numbers: Iterable[str] | None,
-        ports: Iterable[int] | None,
         user_ids: Iterable[int] | None,
-        time_after: datetime | None,
-        time_before: datetime | None,
+        filters: NumberFilters,
     ) -> list[M]:
         """Ask once per chunk of each list filter (32 at a time) and read every `result`."""
-        base = self._query_filters(ports, time_after, time_before)
+        base = self._query_filters(filters)
+        numbers = filters.get("numbers")
         number_list = None if numbers is None else list(dict.fromkeys(normalise_numbers(numbers)))
         id_list = None if user_ids is None else list(dict.fromkeys(user_ids))
         for user_id in id_list or ():
@@ -501,15 +489,9 @@ class DinstarClient:
 
     # --- records, status, STK -----------------------------------------------------------------
 
-    async def get_cdr(
-        self,
-        *,
-        ports: Iterable[int] | None = None,
-        time_after: datetime | None = None,
-        time_before: datetime | None = None,
-    ) -> list[CallRecord]:
+    async def get_cdr(self, **filters: Unpack[RecordFilters]) -> list[CallRecord]:
         """Call detail records; older builds name the list `info`."""
-        body = self._query_filters(ports, time_after, time_before)
+        body = self._query_filters(filters)
         payload = await self._transport.call("POST", "/api/get_cdr", body=body)
         return [CallRecord.from_wire(item) for item in _results(payload, "cdr", "info")]
 

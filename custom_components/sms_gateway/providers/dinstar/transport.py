@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 import json
 import logging
-from typing import Any, Final
+from typing import Any, Final, TypedDict, Unpack
 from urllib.parse import quote, urlencode
 
 import aiohttp
@@ -52,6 +52,14 @@ _CODE_MEANINGS: Final = {
     500: "the gateway reported an error",
     550: "no port is available for sending",
 }
+
+
+class RequestParts(TypedDict, total=False):
+    """What a request carries besides its method and path, and whether it is safe to repeat."""
+
+    params: Sequence[tuple[str, str]] | None
+    body: object
+    idempotent: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,15 +194,13 @@ class DinstarTransport:
         method: str,
         path: str,
         *,
-        params: Sequence[tuple[str, str]] | None = None,
-        body: object = NO_BODY,
         ok: tuple[int, ...] = OK,
-        idempotent: bool = True,
         limit: str | None = None,
         not_found: tuple[int, ...] = (),
+        **request: Unpack[RequestParts],
     ) -> Mapping[str, Any]:
         """Send a request whose answer is the `{"error_code", "sn", ...}` envelope."""
-        reply = await self._send(method, path, params, body, idempotent=idempotent)
+        reply = await self._send(method, path, request)
         payload = _payload(reply, path, limit)
         code = error_code(payload)
         if code is None or not isinstance(payload, Mapping):
@@ -213,21 +219,14 @@ class DinstarTransport:
         raise rejection(code, path, limit)
 
     async def call_bare(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Sequence[tuple[str, str]] | None = None,
-        body: object = NO_BODY,
-        idempotent: bool = True,
-        empty_ok: bool = False,
+        self, method: str, path: str, *, empty_ok: bool = False, **request: Unpack[RequestParts]
     ) -> Any:
         """Send a request whose answer has no envelope, yet may still carry an error code.
 
         With empty_ok, an empty successful answer is a success (None): some endpoints' answers
         are undocumented.
         """
-        reply = await self._send(method, path, params, body, idempotent=idempotent)
+        reply = await self._send(method, path, request)
         if empty_ok and not reply.body.strip():
             if not 200 <= reply.status < 300:  # noqa: PLR2004
                 raise rejection(reply.status, path, None)
@@ -299,16 +298,14 @@ class DinstarTransport:
         else:
             self._challenged = True  # no challenge to wait for: the gateway asks for none
 
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        params: Sequence[tuple[str, str]] | None,
-        body: object,
-        *,
-        idempotent: bool,
-    ) -> Reply:
-        """Send once, answering auth challenges; a send is only repeated when it was refused."""
+    async def _send(self, method: str, path: str, request: RequestParts) -> Reply:
+        """Send once, answering auth challenges; a send is only repeated when it was refused.
+
+        A request is idempotent unless it says otherwise; without a body it sends none.
+        """
+        params = request.get("params")
+        body = request.get("body", NO_BODY)
+        idempotent = request.get("idempotent", True)
         query = urlencode(params, safe=",", quote_via=quote) if params else ""
         uri = URL(self._base + path).raw_path + (f"?{query}" if query else "")
         url = URL(self._base + path + (f"?{query}" if query else ""), encoded=True)

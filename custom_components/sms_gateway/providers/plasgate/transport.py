@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import aiohttp
 
+from ..endpoint import Answer, Credentials, Endpoint
 from ..errors import (
     AuthError,
     BadRequestError,
@@ -27,7 +28,6 @@ from ..errors import (
     RejectedError,
     ServiceError,
 )
-from ..network import exchange
 from ..text import mask_number
 from .limiter import SlidingWindowLimiter
 
@@ -112,43 +112,36 @@ class PlasgateTransport:
         rate_limit_retries: int = 3,
     ) -> None:
         """Send through the caller's session; `ssl_context` may trust a custom CA bundle."""
-        if not private_key or not secret:
-            raise InvalidInputError("The Plasgate private key and secret are required")
-        self._session = session
-        self._private_key = private_key
-        self._secret = secret
-        self._base = base_url.rstrip("/")
-        self._timeout = timeout
+        self._account = Credentials.checked(
+            private_key, secret, "The Plasgate private key and secret are required"
+        )
+        # Not chained: some aiohttp errors quote the URL, and the URL carries the key.
+        self._endpoint = Endpoint(
+            "Plasgate", session, base_url.rstrip("/"), timeout, chain=False, also=(ValueError,)
+        )
         self._ssl = ssl_context
         self._rate_limit_retries = rate_limit_retries
 
     def scrub(self, text: str) -> str:
         """Remove the key and secret from text the service sent, mask numbers, and shorten it."""
-        for secret in (self._private_key, self._secret):
+        for secret in (self._account.key, self._account.secret):
             text = text.replace(secret, "***")
         text = _LONG_DIGIT_RUN.sub(lambda match: mask_number(match.group()), text)
         return text[:_MAX_REASON]
 
-    async def _exchange(
-        self, method: str, path: str, body: bytes | None
-    ) -> tuple[int, bytes, Mapping[str, str]]:
-        headers = {"X-Secret": self._secret, "Accept": "application/json, text/plain"}
+    async def _exchange(self, method: str, path: str, body: bytes | None) -> Answer:
+        headers = {"X-Secret": self._account.secret, "Accept": "application/json, text/plain"}
         if body is not None:
             headers["Content-Type"] = "application/json"
-        # Not chained: some aiohttp errors quote the URL, and the URL carries the key.
-        async with (
-            exchange(f"Plasgate {path}", self._timeout, chain=False, also=(ValueError,)),
-            self._session.request(
-                method,
-                self._base + path,
-                params={"private_key": self._private_key},
-                data=body,
-                headers=headers,
-                ssl=self._ssl,
-                allow_redirects=False,
-            ) as response,
-        ):
-            return response.status, await response.read(), response.headers
+        return await self._endpoint.fetch(
+            method,
+            path,
+            path,
+            params={"private_key": self._account.key},
+            data=body,
+            headers=headers,
+            ssl=self._ssl,
+        )
 
     def _reason(self, body: bytes) -> str:
         payload = _json(body)
@@ -199,14 +192,14 @@ class PlasgateTransport:
         while True:
             slot = None if limiter is None else await limiter.acquire()
             try:
-                status, reply, headers = await self._exchange(method, path, body)
+                answer = await self._exchange(method, path, body)
             finally:
                 if limiter is not None and slot is not None:
                     limiter.settle(slot)
-            _LOGGER.debug("Plasgate %s %s -> HTTP %s", method, path, status)
+            status, reply = answer.status, answer.body
             if status == HTTPStatus.TOO_MANY_REQUESTS and limiter is not None and retries_left > 0:
                 retries_left -= 1
-                pause = self._pause_for(headers)
+                pause = self._pause_for(answer.headers)
                 _LOGGER.debug("Plasgate %s rate limited; pausing %.1f s", path, pause)
                 limiter.pause(pause)
                 continue

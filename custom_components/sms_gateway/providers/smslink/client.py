@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 import logging
 import time
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypedDict, Unpack
 
 import aiohttp
 from yarl import URL
 
+from ..endpoint import Credentials, Endpoint
 from ..errors import (
     InvalidInputError,
     InvalidResponseError,
 )
-from ..network import exchange
 from ..text import check_calling_code, mask_number
 from .numbers import ROMANIA, smslink_number
 from .package import (
@@ -88,6 +88,14 @@ class Balance:
     checked_at: datetime | None
 
 
+class SendOptions(TypedDict, total=False):
+    """What a single send and a package may both say: the sender, when, and test mode."""
+
+    sender: str | None
+    scheduled_at: datetime | None
+    test: bool
+
+
 def _variables(reply: ReplyLine) -> list[str]:
     return reply.fields[0].split(",") if reply.fields else []
 
@@ -115,44 +123,28 @@ class SmsLinkClient:
         timeout: float = 30.0,
     ) -> None:
         """Send through the caller's session; national numbers belong to `calling_code`."""
-        if not connection_id or not password:
-            raise InvalidInputError("The connection ID and password must not be empty")
-        self._session = session
-        self._connection_id = connection_id
-        self._password = password
+        self._account = Credentials.checked(
+            connection_id, password, "The connection ID and password must not be empty"
+        )
         self.sender = check_sender(sender)
         url = URL(base_url.strip().rstrip("/"))
         if url.scheme not in ("http", "https") or not url.host:
             raise InvalidInputError("The SMSLink address must be an http:// or https:// URL")
-        self._base = str(url)
+        self._endpoint = Endpoint("SMSLink", session, str(url), timeout)
         self.calling_code = check_calling_code(calling_code)
-        self._timeout = timeout
 
     def normalise_number(self, number: str) -> str:
         """Return the number in the form SMSLink takes (07… or 00…)."""
         return smslink_number(number, self.calling_code)
 
     def _credentials(self) -> dict[str, str]:
-        return {"connection_id": self._connection_id, "password": self._password}
+        return {"connection_id": self._account.key, "password": self._account.secret}
 
-    async def _post(
-        self,
-        path: str,
-        data: Mapping[str, str] | aiohttp.FormData,
-        params: Mapping[str, str] | None = None,
-    ) -> tuple[int, str]:
-        """POST once; network failures become ProviderConnectionError (never retried)."""
-        name = path.rsplit("/", 1)[-1]
-        async with (
-            exchange(f"SMSLink {name}", self._timeout),
-            self._session.post(
-                self._base + path, data=data, params=params, allow_redirects=False
-            ) as response,
-        ):
-            body = await response.text(errors="replace")
-            status = response.status
-        _LOGGER.debug("SMSLink POST %s -> HTTP %s", name, status)
-        return status, body
+    def _chosen(self, options: SendOptions) -> tuple[str, int, bool]:
+        """Return the checked sender, the schedule as Unix time (0: now) and the test mode."""
+        sender = options.get("sender")
+        chosen_sender = check_sender(sender) if sender is not None else self.sender
+        return chosen_sender, _unix_time(options.get("scheduled_at")), options.get("test", False)
 
     async def _call(
         self,
@@ -162,9 +154,13 @@ class SmsLinkClient:
         params: Mapping[str, str] | None = None,
         auth_on_error: bool = False,
     ) -> ReplyLine:
-        status, body = await self._post(path, data, params)
+        """POST once (never retried: a repeat could cost a duplicate SMS) and read the reply."""
         name = path.rsplit("/", 1)[-1]
-        return read_reply(name, status, body, password=self._password, auth_on_error=auth_on_error)
+        answer = await self._endpoint.fetch("POST", path, name, data=data, params=params)
+        secret = self._account.secret
+        return read_reply(
+            name, answer.status, answer.text(), password=secret, auth_on_error=auth_on_error
+        )
 
     async def balance(self) -> Balance:
         """`mode=account-balance`: national and international SMS left.
@@ -183,21 +179,12 @@ class SmsLinkClient:
             checked_at = datetime.fromtimestamp(int(values[2]), UTC)
         return Balance(national=int(values[0]), international=int(values[1]), checked_at=checked_at)
 
-    async def send(
-        self,
-        to: str,
-        text: str,
-        *,
-        sender: str | None = None,
-        scheduled_at: datetime | None = None,
-        test: bool = False,
-    ) -> SentMessage:
+    async def send(self, to: str, text: str, **options: Unpack[SendOptions]) -> SentMessage:
         """Send one SMS through index.php and return the ID its delivery report will carry."""
         number = self.normalise_number(to)
-        chosen_sender = check_sender(sender) if sender is not None else self.sender
+        chosen_sender, schedule, test = self._chosen(options)
         check_text(text)
         form = {**self._credentials(), "to": number, "message": text, "sender": chosen_sender}
-        schedule = _unix_time(scheduled_at)
         if schedule:
             form["timestamp"] = str(schedule)
         if test:
@@ -211,18 +198,11 @@ class SmsLinkClient:
         return SentMessage(message_id=int(values[0]), to=number, sender=used_sender)
 
     async def send_bulk(
-        self,
-        recipients: Sequence[str],
-        text: str,
-        *,
-        sender: str | None = None,
-        scheduled_at: datetime | None = None,
-        test: bool = False,
+        self, recipients: Sequence[str], text: str, **options: Unpack[SendOptions]
     ) -> BulkReceipt:
         """Send one text to many recipients in one BULK v3 package; a result per recipient."""
         numbers = [self.normalise_number(number) for number in recipients]
-        chosen_sender = check_sender(sender) if sender is not None else self.sender
-        schedule = _unix_time(scheduled_at)
+        chosen_sender, schedule, test = self._chosen(options)
         lines = [
             PackageLine(local_id, number, chosen_sender, text, schedule)
             for local_id, number in enumerate(numbers, start=1)
