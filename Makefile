@@ -9,8 +9,9 @@ BIN := $(VENV)/bin
 empty :=
 comma := ,
 space := $(empty) $(empty)
-FLOWS := $(addprefix custom_components/sms_gateway/,config_flow.py gateway/options_flow.py accounts/flow.py \
-  accounts/catalog.py accounts/options_flow.py options_reload.py routes/flow.py)
+FLOWS := $(addprefix custom_components/sms_gateway/,config_flow.py gateway/flow.py \
+  gateway/options_flow.py gateway/balance_options.py accounts/flow.py accounts/login.py \
+  accounts/options_flow.py routes/flow.py options_reload.py form_fields.py)
 
 .PHONY: test check demo demo-run demo-sms setup lint typecheck pytest bench pin-newest clean \
   browser screenshots

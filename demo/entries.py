@@ -17,7 +17,6 @@ from homeassistant.const import (
 )
 from homeassistant.util.ulid import ulid_now
 
-from custom_components.sms_gateway import config_flow
 from custom_components.sms_gateway.accounts.catalog import plasgate_unique_id
 from custom_components.sms_gateway.const import (
     CONF_BALANCE,
@@ -41,6 +40,7 @@ from custom_components.sms_gateway.const import (
     PROVIDER_PLASGATE,
     PROVIDER_SMSLINK,
 )
+from custom_components.sms_gateway.gateway import flow as gateway_flow
 from simulators.dinstar.settings import DinstarSettings
 
 from .home_assistant import DemoError
@@ -72,7 +72,7 @@ def gateway_title(serial: str) -> str:
     Checked against settings.GATEWAY_TITLE, which `python -m demo sms` reads without loading
     the integration.
     """
-    title = config_flow.gateway_title(serial, [])
+    title = gateway_flow.gateway_title(serial, [])
     if serial == DinstarSettings.sn and title != GATEWAY_TITLE:
         raise DemoError(f"settings.GATEWAY_TITLE should be {title!r}")
     return title

@@ -36,6 +36,7 @@ ALL_STRING_FILES = [COMPONENT / "strings.json", *TRANSLATION_FILES]
 # Which modules show the config flow's steps and which the options flow's.
 CONFIG_FLOW_MODULES = (
     "config_flow.py",
+    "gateway/flow.py",
     "accounts/flow.py",
     "accounts/login.py",
     "routes/flow.py",

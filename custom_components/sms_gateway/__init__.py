@@ -6,38 +6,21 @@ by the entry's provider and leaves the rest to it.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .accounts.setup import ACCOUNT
 from .assist.agent import async_start_assist
-from .const import (
-    CONF_PROVIDER,
-    DOMAIN,
-    PROVIDER_DINSTAR,
-    PROVIDER_PLASGATE,
-    PROVIDER_ROUTE,
-    PROVIDER_SMSLINK,
-)
-from .gateway.setup import GATEWAY
+from .const import CONF_PROVIDER, DOMAIN, PROVIDER_DINSTAR
 from .notify import HASS_CONFIG, async_setup_legacy_notify
-from .routes.setup import ROUTE
 from .runtime import Wing
 from .services import async_setup_services
+from .wings import WINGS
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
-
-WINGS: Final[dict[str, Wing]] = {
-    PROVIDER_DINSTAR: GATEWAY,
-    PROVIDER_SMSLINK: ACCOUNT,
-    PROVIDER_PLASGATE: ACCOUNT,
-    PROVIDER_ROUTE: ROUTE,
-}
-"""The wing each provider's entries belong to."""
 
 
 def _wing(entry: ConfigEntry[Any]) -> Wing:

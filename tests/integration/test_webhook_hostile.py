@@ -14,12 +14,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sms_gateway.gateway.push_receiver import (
-    DINSTAR_BODY_LIMIT,
-    BurstLog,
-    UnreadableBodyError,
-    read_body,
-)
+from custom_components.sms_gateway.gateway.push_receiver import DINSTAR_BODY_LIMIT
+from custom_components.sms_gateway.webhooks import BurstLog, UnreadableBodyError, read_body
 from tests.integration.conftest import SERIAL, WEBHOOK_ID
 
 from .hostile import (
@@ -367,7 +363,7 @@ async def test_a_storm_of_device_pushes_is_logged_once_per_burst(
     logged: str,
 ) -> None:
     clock = _Clock()
-    with patch("custom_components.sms_gateway.gateway.push_receiver.time", clock):
+    with patch("custom_components.sms_gateway.webhooks.time", clock):
         for _ in range(40):
             response = await client.post(WEBHOOK_PATH, data=_push(SERIAL, kind, body))
             assert response.status == 200

@@ -23,15 +23,15 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
-from ..gateway.push_receiver import (
+from ..providers.errors import InvalidPushError
+from ..providers.smslink import callback_fields
+from ..webhooks import (
     RefusalLog,
     UnreadableBodyError,
     media_type,
     read_body,
     register_entry_webhook,
 )
-from ..providers.errors import InvalidPushError
-from ..providers.smslink import callback_fields
 from .sender import CloudSendTracker
 
 _NOT_OUR_SEND: Final = "it names a message this account did not send (answered as taken, no event)"

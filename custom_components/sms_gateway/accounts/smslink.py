@@ -26,11 +26,10 @@ from ..const import (
     LOGGER,
     PROVIDER_SMSLINK,
 )
-from ..gateway.push_receiver import RefusalLog
-from ..gateway.sender import remember
 from ..providers import smslink
 from ..providers.smslink import BulkStatus, DeliveryReport, IncomingSms, SmsLinkClient
 from ..sending import STATUS_DELIVERED, STATUS_FAILED, STATUS_UNCERTAIN
+from ..webhooks import RefusalLog, remember
 from .callbacks import CallbackReceiver
 from .devices import DeviceModel, account_origin
 from .sender import CloudSendTracker, CloudSms, Outgoing, Submission

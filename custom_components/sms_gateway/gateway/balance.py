@@ -11,12 +11,12 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
-from homeassistant.util import dt as dt_util
 
 from ..const import DEFAULT_BALANCE_PATTERN, DOMAIN, LOGGER
 from ..providers.amounts import amount_in, find_balance
 from .balance_options import BalanceSettings, balance_settings
 from .coordinator import DinstarPortsCoordinator
+from .manager import GatewayManager
 from .port_listeners import PortListeners
 from .ussd import UssdManager
 
@@ -32,7 +32,6 @@ class BalanceReading:
 
     value: float | None
     reply: str
-    read_at: datetime
 
 
 def low_balance_issue_id(entry_id: str, port: int) -> str:
@@ -57,16 +56,14 @@ def parse_amount(reply: str, pattern: re.Pattern[str] | None = None) -> float | 
     return None if found is None else amount_in(found)
 
 
-class BalanceManager:
+class BalanceManager(GatewayManager):
     """Reads each configured port's balance on that port's schedule, ports in parallel."""
 
     def __init__(
         self, hass: HomeAssistant, ports: DinstarPortsCoordinator, ussd: UssdManager
     ) -> None:
         """Read the settings; nothing runs until async_start."""
-        self.hass = hass
-        self.entry = ports.config_entry
-        self.ports = ports
+        super().__init__(hass, ports)
         self.ussd = ussd
         self.settings = balance_settings(self.entry.options)
         self.readings: dict[int, BalanceReading] = {}
@@ -131,9 +128,7 @@ class BalanceManager:
                 translation_placeholders={"port": str(port)},
             )
         reply = await self.ussd.exchange(port, settings.code)
-        reading = BalanceReading(
-            value=parse_amount(reply, settings.pattern), reply=reply, read_at=dt_util.utcnow()
-        )
+        reading = BalanceReading(value=parse_amount(reply, settings.pattern), reply=reply)
         if reading.value is None:
             LOGGER.debug("Port %s: no amount found in the balance reply", port)
         self.readings[port] = reading

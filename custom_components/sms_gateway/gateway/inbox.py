@@ -28,9 +28,9 @@ from ..providers.dinstar import DinstarClient, InboxFlag, IncomingSms
 from ..providers.errors import ProviderError
 from ..providers.text import mask_number
 from .coordinator import DinstarPortsCoordinator
-from .devices import DeviceIds
 from .inbox_store import InboxMemory, InboxStore, PushVerdict
 from .issues import ISSUE_ENTRY_ID
+from .manager import GatewayManager
 from .port_listeners import PortListeners
 
 MAX_PAGES: Final = 50
@@ -87,27 +87,22 @@ async def _read_after(client: DinstarClient, after: int, known: int = 0) -> list
     return found
 
 
-class DinstarInbox:
+class DinstarInbox(GatewayManager):
     """The incoming SMS of one gateway."""
 
     def __init__(
         self,
         hass: HomeAssistant,
-        client: DinstarClient,
         ports: DinstarPortsCoordinator,
         store: InboxStore,
     ) -> None:
         """Nothing is read until async_load and async_start."""
-        self._hass = hass
-        self._entry = ports.config_entry
-        self._client = client
-        self._ports = ports
+        super().__init__(hass, ports)
         self._store = store
         self._memory = InboxMemory(serial="")
         self._lock = asyncio.Lock()
         self._catch_up_requested = False
         self._unreachable = False
-        self._device_ids = DeviceIds(hass, ports)
         self.received: dict[int, dict[str, Any]] = {}
         """The event data of the last SMS announced on each port."""
         self.listeners = PortListeners()
@@ -118,14 +113,14 @@ class DinstarInbox:
 
     async def async_load(self) -> None:
         """Load the memory before any push can arrive."""
-        self._memory = await self._store.async_load(self._ports.serial)
+        self._memory = await self._store.async_load(self.ports.serial)
 
     async def async_start(self) -> None:
         """Announce what arrived while we were away, then look again on every slow poll."""
         await self._catch_up(at_start=True)
-        self._entry.async_on_unload(
+        self.entry.async_on_unload(
             async_track_time_interval(
-                self._hass,
+                self.hass,
                 self._on_slow_poll,
                 SLOW_POLL_INTERVAL,
                 name=f"{DOMAIN} inbox catch-up",
@@ -135,13 +130,13 @@ class DinstarInbox:
 
     async def async_stop(self) -> None:
         """Write the memory now and withdraw the repair (the poll timer goes with the entry)."""
-        ir.async_delete_issue(self._hass, DOMAIN, push_issue_id(self._entry.entry_id))
+        ir.async_delete_issue(self.hass, DOMAIN, push_issue_id(self.entry.entry_id))
         await self._store.async_flush(self._memory)
 
     @callback
     def _on_slow_poll(self, _now: datetime) -> None:
-        self._entry.async_create_background_task(
-            self._hass, self.catch_up(), name=f"{DOMAIN} inbox catch-up"
+        self.entry.async_create_background_task(
+            self.hass, self.catch_up(), name=f"{DOMAIN} inbox catch-up"
         )
 
     async def catch_up(self) -> int:
@@ -171,7 +166,7 @@ class DinstarInbox:
         return len(fresh)
 
     async def _read_new(self) -> list[IncomingSms]:
-        return await read_new_messages(self._memory, self._client)
+        return await read_new_messages(self._memory, self.client)
 
     @callback
     def handle_push(self, messages: Iterable[IncomingSms]) -> int:
@@ -200,8 +195,8 @@ class DinstarInbox:
         if self._catch_up_requested:
             return
         self._catch_up_requested = True
-        self._entry.async_create_background_task(
-            self._hass, self.catch_up(), name=f"{DOMAIN} inbox check"
+        self.entry.async_create_background_task(
+            self.hass, self.catch_up(), name=f"{DOMAIN} inbox check"
         )
 
     @callback
@@ -211,7 +206,7 @@ class DinstarInbox:
         The repair is only raised before the first push, so only that one withdraws it.
         """
         if self.last_push is None:
-            ir.async_delete_issue(self._hass, DOMAIN, push_issue_id(self._entry.entry_id))
+            ir.async_delete_issue(self.hass, DOMAIN, push_issue_id(self.entry.entry_id))
         self.last_push = dt_util.utcnow()
         if self._push_waiters:
             for waiter in self._push_waiters:
@@ -221,7 +216,7 @@ class DinstarInbox:
 
     async def async_wait_for_push(self) -> None:
         """Return at the next push: the push repair waits for the user's test push."""
-        waiter: asyncio.Future[None] = self._hass.loop.create_future()
+        waiter: asyncio.Future[None] = self.hass.loop.create_future()
         self._push_waiters.append(waiter)
         try:
             await waiter
@@ -251,11 +246,11 @@ class DinstarInbox:
             if sms.timestamp is not None
             else dt_util.now()
         )
-        info = (self._ports.data or {}).get(sms.port)
+        info = (self.ports.data or {}).get(sms.port)
         number = info.number.strip() if info is not None and info.number else ""
         return async_fire_sms_received(
-            self._hass,
-            Origin(self._entry.entry_id, PROVIDER_DINSTAR, self._device_ids.port(sms.port)),
+            self.hass,
+            Origin(self.entry.entry_id, PROVIDER_DINSTAR, self.device_ids.port(sms.port)),
             sender=sms.sender,
             text=sms.text,
             received_at=received,
@@ -268,17 +263,17 @@ class DinstarInbox:
 
     def _raise_push_issue(self) -> None:
         """SMS arrive only by polling: point the user at the gateway's Push URL setting."""
-        webhook_id: str | None = self._entry.data.get(CONF_WEBHOOK_ID)
+        webhook_id: str | None = self.entry.data.get(CONF_WEBHOOK_ID)
         if not webhook_id:
             return
         # The address holds the webhook id: the repair flow shows it, the stored issue does not.
         ir.async_create_issue(
-            self._hass,
+            self.hass,
             DOMAIN,
-            push_issue_id(self._entry.entry_id),
+            push_issue_id(self.entry.entry_id),
             is_fixable=True,
             severity=ir.IssueSeverity.WARNING,
             translation_key=ISSUE_PUSH_NOT_CONFIGURED,
-            translation_placeholders={"gateway": self._entry.title},
-            data={ISSUE_ENTRY_ID: self._entry.entry_id},
+            translation_placeholders={"gateway": self.entry.title},
+            data={ISSUE_ENTRY_ID: self.entry.entry_id},
         )

@@ -23,7 +23,6 @@ from ..const import CONF_DEFAULT_PORTS, DOMAIN, LOGGER, PROVIDER_DINSTAR
 from ..providers.dinstar import (
     DeliveryOutcome,
     DeliveryStatus,
-    DinstarClient,
     RecipientState,
     SmsResult,
     SmsStatus,
@@ -44,9 +43,10 @@ from ..sending import (
     send_store,
     uncertain_send_error,
 )
+from ..webhooks import remember
 from .coordinator import DinstarPortsCoordinator
-from .devices import DeviceIds
 from .last_sent import LastSentByPort
+from .manager import GatewayManager
 
 _ID_EPOCH: Final = datetime(2025, 1, 1, tzinfo=UTC)
 _KEEP_TRACKED: Final = 4096
@@ -134,19 +134,13 @@ def _first_free_user_id() -> int:
     return int((dt_util.utcnow() - _ID_EPOCH).total_seconds())
 
 
-class SendTracker:
+class SendTracker(GatewayManager):
     """Sends SMS for one gateway and turns its results and delivery reports into events."""
 
-    def __init__(
-        self, hass: HomeAssistant, client: DinstarClient, ports: DinstarPortsCoordinator
-    ) -> None:
+    def __init__(self, hass: HomeAssistant, ports: DinstarPortsCoordinator) -> None:
         """Nothing is read or sent until the first send."""
-        self._hass = hass
-        self._entry = ports.config_entry
-        self._client = client
-        self._ports = ports
-        self._device_ids = DeviceIds(hass, ports)
-        self._store = send_store(hass, self._entry.entry_id)
+        super().__init__(hass, ports)
+        self._store = send_store(hass, self.entry.entry_id)
         self._id_lock = asyncio.Lock()
         self._next_user_id: int | None = None
         self._tracked: OrderedDict[int, TrackedSms] = OrderedDict()
@@ -172,7 +166,7 @@ class SendTracker:
         """
         plan = check_message(text, encoding)
         numbers = check_recipients(recipients)
-        port_list = check_ports(ports, self._ports.data or {})
+        port_list = check_ports(ports, self.ports.data or {})
         first = await self._reserve_user_ids(len(numbers))
         sent = [
             TrackedSms(first + offset, number, plan.segments, plan.encoding)
@@ -181,7 +175,7 @@ class SendTracker:
         for sms in sent:
             self._track(sms)
         try:
-            outcome = await self._client.send_sms_to(
+            outcome = await self.client.send_sms_to(
                 numbers,
                 text,
                 ports=port_list,
@@ -205,8 +199,8 @@ class SendTracker:
         if not outcome.all_queued:
             raise self._partial_send_error(list(states.values()), outcome.recipients[-1].error)
         async_fire_sms_sent(
-            self._hass,
-            self._origin(self._device_ids.gateway()),
+            self.hass,
+            self._origin(self.device_ids.gateway()),
             text=text,
             recipients=[sms.as_response() for sms in sent],
         )
@@ -234,13 +228,13 @@ class SendTracker:
             return first
 
     def _track(self, sms: TrackedSms) -> None:
-        remember(self._tracked, sms.user_id, sms)
+        remember(self._tracked, sms.user_id, sms, _KEEP_TRACKED)
 
     def _place(self, number: str, port: int, ref_id: int | None, user_id: int | None) -> None:
         """Remember which send a (number, port, ref_id) is: delivery reports only carry those."""
         if ref_id is None or user_id is None:
             return
-        remember(self._by_ref, (_number_key(number), port, ref_id), user_id)
+        remember(self._by_ref, (_number_key(number), port, ref_id), user_id, _KEEP_TRACKED)
 
     def _forget(self, user_ids: Iterable[int]) -> None:
         for user_id in list(user_ids):
@@ -343,11 +337,11 @@ class SendTracker:
         """Fire the delivery report event once per SMS and status, however often it is heard."""
         if status not in _REPORTED or (identity, status) in self._reported:
             return
-        remember(self._reported, (identity, status), None)
+        remember(self._reported, (identity, status), None, _KEEP_TRACKED)
         self.last_sent.record(port, status, recipient, message_id)
         async_fire_delivery_report(
-            self._hass,
-            self._origin(self._device_ids.port(port)),
+            self.hass,
+            self._origin(self.device_ids.port(port)),
             message_id=message_id,
             recipient=recipient,
             status=status,
@@ -356,7 +350,7 @@ class SendTracker:
         )
 
     def _origin(self, device_id: str | None) -> Origin:
-        return Origin(self._entry.entry_id, PROVIDER_DINSTAR, device_id)
+        return Origin(self.entry.entry_id, PROVIDER_DINSTAR, device_id)
 
     def _resolve_later(self, candidates: list[TrackedSms], then: Callable[[], None]) -> None:
         user_ids = [sms.user_id for sms in candidates]
@@ -365,14 +359,14 @@ class SendTracker:
             await self._poll(user_ids)
             then()
 
-        self._entry.async_create_background_task(
-            self._hass, resolve(), f"{DOMAIN} sending results {self._entry.entry_id}"
+        self.entry.async_create_background_task(
+            self.hass, resolve(), f"{DOMAIN} sending results {self.entry.entry_id}"
         )
 
     async def _poll(self, user_ids: list[int]) -> None:
         """Read the sending results of these sends; a failed read only delays them."""
         try:
-            results = await self._client.query_sms_result(user_ids=user_ids)
+            results = await self.client.query_sms_result(user_ids=user_ids)
         except ProviderError as err:
             LOGGER.debug("Could not read sending results: %s", err)
             return
@@ -396,14 +390,6 @@ class SendTracker:
     def async_shutdown(self) -> None:
         """Release every waiting caller; the entry is going away."""
         self._waiters.close()
-
-
-def remember[K, V](memory: OrderedDict[K, V], key: K, value: V, limit: int | None = None) -> None:
-    """Keep the newest `limit` (_KEEP_TRACKED) entries: years of running must not grow us."""
-    memory[key] = value
-    memory.move_to_end(key)
-    while len(memory) > (limit or _KEEP_TRACKED):
-        memory.popitem(last=False)
 
 
 def _number_key(number: str) -> str:

@@ -50,14 +50,14 @@ async def async_setup_gateway(hass: HomeAssistant, entry: GatewayConfigEntry) ->
     # official document): a failed read leaves their sensors unavailable, not the set-up undone.
     await status.async_refresh()
     entry.async_on_unload(ports.async_add_listener(status.follow_ports))
-    ussd = UssdManager(hass, client, ports)
+    ussd = UssdManager(hass, ports)
     runtime = entry.runtime_data = GatewayData(
         client=client,
         serial=ports.serial,
         ports=ports,
         status=status,
-        sends=SendTracker(hass, client, ports),
-        inbox=DinstarInbox(hass, client, ports, InboxStore(hass, entry.entry_id)),
+        sends=SendTracker(hass, ports),
+        inbox=DinstarInbox(hass, ports, InboxStore(hass, entry.entry_id)),
         ussd=ussd,
         balance=BalanceManager(hass, ports, ussd),
     )

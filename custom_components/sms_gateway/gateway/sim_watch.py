@@ -16,6 +16,7 @@ from homeassistant.helpers.storage import Store
 from ..const import DOMAIN
 from .coordinator import DinstarPortsCoordinator
 from .issues import ISSUE_ENTRY_ID, ISSUE_PORT
+from .manager import GatewayManager
 
 ISSUE_SIM_SWAPPED: Final = "sim_swapped"
 _STORE_VERSION: Final = 1
@@ -32,15 +33,13 @@ def sim_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
     return Store(hass, _STORE_VERSION, f"{DOMAIN}.{entry_id}.sims")
 
 
-class SimWatch:
+class SimWatch(GatewayManager):
     """Compares each port's ICCID with the last one seen there."""
 
     def __init__(self, hass: HomeAssistant, ports: DinstarPortsCoordinator) -> None:
         """Nothing is known until async_load."""
-        self._hass = hass
-        self._entry = ports.config_entry
-        self._ports = ports
-        self._store = sim_store(hass, self._entry.entry_id)
+        super().__init__(hass, ports)
+        self._store = sim_store(hass, self.entry.entry_id)
         self._seen: dict[str, str] = {}
 
     async def async_load(self) -> None:
@@ -56,7 +55,7 @@ class SimWatch:
     def check(self) -> None:
         """Raise a repair for each port whose SIM is not the one seen there before."""
         changed = False
-        for port, info in self._ports.data.items():
+        for port, info in self.ports.data.items():
             iccid = (info.iccid or "").strip()
             if not iccid:
                 continue  # no SIM, or not read: what was there is still remembered
@@ -73,14 +72,14 @@ class SimWatch:
     def _raise(self, port: int) -> None:
         # The issue names the gateway and the port, never the ICCIDs (issues reach diagnostics).
         ir.async_create_issue(
-            self._hass,
+            self.hass,
             DOMAIN,
-            sim_swapped_issue_id(self._entry.entry_id, port),
+            sim_swapped_issue_id(self.entry.entry_id, port),
             is_fixable=True,
             severity=ir.IssueSeverity.WARNING,
             translation_key=ISSUE_SIM_SWAPPED,
-            translation_placeholders={"gateway": self._entry.title, "port": str(port)},
-            data={ISSUE_ENTRY_ID: self._entry.entry_id, ISSUE_PORT: port},
+            translation_placeholders={"gateway": self.entry.title, "port": str(port)},
+            data={ISSUE_ENTRY_ID: self.entry.entry_id, ISSUE_PORT: port},
         )
 
 

@@ -13,10 +13,9 @@ from homeassistant.util import dt as dt_util
 from ..bus_events import Origin, async_fire_ussd_reply
 from ..const import DOMAIN, LOGGER, PROVIDER_DINSTAR
 from ..errors import USSD_ERRORS, port_error
-from ..providers.dinstar import DinstarClient
 from ..providers.errors import ProviderError
 from .coordinator import DinstarPortsCoordinator
-from .devices import DeviceIds
+from .manager import GatewayManager
 from .port_listeners import PortListeners
 
 USSD_TIMEOUT = 30.0
@@ -36,17 +35,12 @@ class UssdReply:
     received_at: datetime
 
 
-class UssdManager:
+class UssdManager(GatewayManager):
     """USSD for one gateway; the client holds one session per port, ports run in parallel."""
 
-    def __init__(
-        self, hass: HomeAssistant, client: DinstarClient, ports: DinstarPortsCoordinator
-    ) -> None:
+    def __init__(self, hass: HomeAssistant, ports: DinstarPortsCoordinator) -> None:
         """Nothing is asked until someone calls exchange."""
-        self.hass = hass
-        self.client = client
-        self.ports = ports
-        self._device_ids = DeviceIds(hass, ports)
+        super().__init__(hass, ports)
         self.replies: dict[int, UssdReply] = {}
         self.listeners = PortListeners()
         self._running: Counter[int] = Counter()
@@ -97,7 +91,7 @@ class UssdManager:
     def _record(self, port: int, code: str | None, text: str) -> None:
         self.replies[port] = UssdReply(code=code, text=text, received_at=dt_util.utcnow())
         origin = Origin(
-            self.ports.config_entry.entry_id, PROVIDER_DINSTAR, self._device_ids.port(port)
+            self.ports.config_entry.entry_id, PROVIDER_DINSTAR, self.device_ids.port(port)
         )
         async_fire_ussd_reply(self.hass, origin, port=port, code=code, text=text)
         self.listeners.notify(port)
