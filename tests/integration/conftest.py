@@ -7,6 +7,7 @@ from unittest.mock import PropertyMock, patch
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -274,23 +275,36 @@ async def web_client(hass: HomeAssistant, hass_client_no_auth: ClientSessionGene
     return client
 
 
+async def unload_if_loaded(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Unload an entry a test left running, before its simulator stops.
+
+    A refresh still scheduled (the balance read after a send) would otherwise connect while the
+    simulator's server closes, which trips CPython's asyncio.Server race (gh-109564).
+    """
+    if entry.state is ConfigEntryState.LOADED:
+        await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+
+
 @pytest.fixture
 async def smslink_account(
     hass: HomeAssistant,
     smslink_entry: MockConfigEntry,
     smslink_simulator: RunningSmsLink,
     web_client: WebClient,
-) -> MockConfigEntry:
+) -> AsyncIterator[MockConfigEntry]:
     """The SMSLink account set up, its simulator calling back to the entry's webhook."""
     smslink_simulator.sim.callbacks.url = str(
         web_client.make_url(f"/api/webhook/{SMSLINK_WEBHOOK_ID}")
     )
-    return await set_up(hass, smslink_entry)
+    yield await set_up(hass, smslink_entry)
+    await unload_if_loaded(hass, smslink_entry)
 
 
 @pytest.fixture
 async def plasgate_account(
     hass: HomeAssistant, plasgate_entry: MockConfigEntry, web_client: WebClient
-) -> MockConfigEntry:
+) -> AsyncIterator[MockConfigEntry]:
     """The Plasgate account set up, with an external URL for its delivery reports."""
-    return await set_up(hass, plasgate_entry)
+    yield await set_up(hass, plasgate_entry)
+    await unload_if_loaded(hass, plasgate_entry)

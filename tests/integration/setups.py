@@ -4,21 +4,26 @@ Entry variants, the send_sms call with its answer, a clock jump, and the pieces 
 (test_secrets, test_cloud_diagnostics_secrets) live here once.
 """
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 import logging
 import traceback
 from typing import Any
 
+import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sms_gateway.const import (
+    CONF_BALANCE,
     CONF_DEFAULT_RECIPIENTS,
     CONF_PROVIDER,
     CONF_ROUTE_SERVICES,
@@ -27,7 +32,8 @@ from custom_components.sms_gateway.const import (
 )
 from custom_components.sms_gateway.providers.plasgate import PlasgateClient
 from custom_components.sms_gateway.providers.smslink import SmsLinkClient
-from tests.conftest import RunningSmsLink
+from tests.conftest import RunningDinstar, RunningSmsLink
+from tests.integration.conftest import WebClient, snapshot_entities
 
 SHORT_TIMEOUT = 0.3
 """The cloud clients' timeout in the leak checks, where a slow service must fail fast."""
@@ -72,6 +78,11 @@ def account_entry_with(
         data={**credentials, CONF_WEBHOOK_ID: webhook_id},
         options={CONF_DEFAULT_RECIPIENTS: [recipient]},
     )
+
+
+def with_balance(entry: MockConfigEntry, codes: dict[str, dict[str, Any]]) -> MockConfigEntry:
+    """A copy of the gateway's entry with balance settings (code, unit, interval) by port."""
+    return entry_with(entry, options={CONF_BALANCE: codes})
 
 
 def route_entry(
@@ -119,6 +130,59 @@ async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: ti
     freezer.move_to(dt_util.utcnow() + delta)
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+# --- the Dinstar simulator and its platforms ------------------------------------------------
+
+
+async def sim_control(sim: RunningDinstar, path: str, body: Any) -> Any:
+    """Steer the Dinstar simulator through its control API (/_sim/); what it answers."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{sim.url}/_sim/{path}", json=body) as response,
+    ):
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+
+async def sim_control_via(hass: HomeAssistant, sim: RunningDinstar, path: str, body: Any) -> Any:
+    """The same over Home Assistant's shared client session, as the push and inbox tests do."""
+    session = async_get_clientsession(hass)
+    async with session.post(f"{sim.url}/_sim/{path}", json=body) as response:
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+
+def client_fixture() -> Callable[..., Awaitable[WebClient]]:
+    """A file's `client` fixture: Home Assistant's HTTP server with the gateway set up.
+
+    Each file gets a fixture of its own (a function may be made a fixture only once).
+    """
+
+    @pytest.fixture(name="client")
+    async def gateway_client(
+        hass_client_no_auth: ClientSessionGenerator, init_integration: MockConfigEntry
+    ) -> WebClient:
+        client: WebClient = await hass_client_no_auth()
+        return client
+
+    return gateway_client
+
+
+def entities_test(*marks: pytest.MarkDecorator) -> Callable[..., Awaitable[None]]:
+    """A platform file's test_entities: every entity of the set-up gateway, as a snapshot.
+
+    Each file gets a function of its own, so that the marks it adds stay its own.
+    """
+
+    async def test_entities(
+        hass: HomeAssistant, init_integration: MockConfigEntry, snapshot: SnapshotAssertion
+    ) -> None:
+        snapshot_entities(hass, snapshot, init_integration.entry_id)
+
+    for mark in marks:
+        test_entities = mark(test_entities)
+    return test_entities
 
 
 # --- leak checks ----------------------------------------------------------------------------

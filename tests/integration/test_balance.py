@@ -7,7 +7,6 @@ import re
 from typing import Any
 from unittest.mock import patch
 
-import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_UNIT_OF_MEASUREMENT, Platform
@@ -38,6 +37,7 @@ from custom_components.sms_gateway.gateway.balance import (
 from custom_components.sms_gateway.gateway.runtime import GatewayData
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL
+from tests.integration.setups import entry_with, sim_control
 
 OPTIONS: dict[str, Any] = {
     CONF_BALANCE: {
@@ -67,22 +67,7 @@ def dinstar_entry(
     dinstar_entry: MockConfigEntry, balance_options: dict[str, Any]
 ) -> MockConfigEntry:
     """The simulated gateway with balance codes on ports 0 and 1."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=dinstar_entry.title,
-        unique_id=dinstar_entry.unique_id,
-        data=dict(dinstar_entry.data),
-        options=balance_options,
-    )
-
-
-async def sim_control(sim: RunningDinstar, path: str, body: dict[str, Any]) -> Any:
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(f"{sim.url}/_sim/{path}", json=body) as response,
-    ):
-        assert response.status == 200, await response.text()
-        return await response.json()
+    return entry_with(dinstar_entry, options=balance_options)
 
 
 def runtime_of(entry: MockConfigEntry) -> GatewayData:

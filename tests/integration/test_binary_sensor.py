@@ -3,13 +3,11 @@
 import aiohttp
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from syrupy.assertion import SnapshotAssertion
 
 from tests.conftest import RunningDinstar
-from tests.integration.conftest import snapshot_entities
+from tests.integration.setups import entities_test
 
 GPRS = "binary_sensor.dinstar_2817_port_0_gprs"
 
@@ -19,13 +17,7 @@ def platforms() -> list[Platform]:
     return [Platform.BINARY_SENSOR]
 
 
-async def test_entities(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
-    snapshot_entities(hass, snapshot, init_integration.entry_id)
+test_entities = entities_test()
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ from collections.abc import Iterator
 from typing import Any
 from unittest.mock import patch
 
-import aiohttp
 from homeassistant.components.button.const import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
@@ -12,12 +11,11 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from syrupy.assertion import SnapshotAssertion
 
-from custom_components.sms_gateway.const import CONF_BALANCE, DOMAIN
+from custom_components.sms_gateway.const import CONF_BALANCE
 from simulators.dinstar.settings import DinstarSettings
 from tests.conftest import RunningDinstar
-from tests.integration.conftest import snapshot_entities
+from tests.integration.setups import entities_test, sim_control, with_balance
 
 WITH_SENSORS = pytest.mark.parametrize(
     "platforms", [[Platform.BUTTON, Platform.SENSOR]], indirect=True
@@ -48,22 +46,7 @@ def dinstar_settings() -> DinstarSettings:
 @pytest.fixture
 def dinstar_entry(dinstar_entry: MockConfigEntry) -> MockConfigEntry:
     """The simulated gateway with a balance code on port 0 only."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=dinstar_entry.title,
-        unique_id=dinstar_entry.unique_id,
-        data=dict(dinstar_entry.data),
-        options={CONF_BALANCE: {"0": {"code": "*100#", "unit": "DH", "interval": 60}}},
-    )
-
-
-async def sim_control(sim: RunningDinstar, path: str, body: dict[str, Any]) -> Any:
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(f"{sim.url}/_sim/{path}", json=body) as response,
-    ):
-        assert response.status == 200, await response.text()
-        return await response.json()
+    return with_balance(dinstar_entry, {"0": {"code": "*100#", "unit": "DH", "interval": 60}})
 
 
 async def press(hass: HomeAssistant, entity_id: str) -> None:
@@ -72,13 +55,7 @@ async def press(hass: HomeAssistant, entity_id: str) -> None:
     )
 
 
-async def test_entities(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
-    snapshot_entities(hass, snapshot, init_integration.entry_id)
+test_entities = entities_test()
 
 
 @WITH_SENSORS

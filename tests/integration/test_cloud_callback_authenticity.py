@@ -6,8 +6,6 @@ naming another connection is answered 400 with an empty body, sets off no event 
 once per burst, whether it comes straight to the webhook or relayed by Home Assistant Cloud.
 """
 
-import logging
-
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant
 from homeassistant.util.aiohttp import MockRequest
@@ -17,8 +15,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.sms_gateway.const import EVENT_DELIVERY_REPORT
 from tests.conftest import RunningSmsLink
 
+from .cloud_setups import debug_reports
 from .conftest import SMSLINK_DEFAULT_RECIPIENT, SMSLINK_WEBHOOK_ID, WebClient, wait_until
-from .test_cloud_send import send_sms
+from .setups import send_sms
 
 PATH = f"/api/webhook/{SMSLINK_WEBHOOK_ID}"
 FOREIGN = "another-connection-7f3e"
@@ -61,8 +60,7 @@ async def test_reports_naming_another_connection_are_refused_and_logged_once(
     web_client: WebClient,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="custom_components.sms_gateway")
-    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    events = debug_reports(hass, caplog)
 
     for message_id in range(30):
         response = await web_client.get(PATH, params=report(str(message_id), connection_id=FOREIGN))

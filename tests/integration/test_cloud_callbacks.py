@@ -12,8 +12,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.sms_gateway.const import EVENT_DELIVERY_REPORT, EVENT_SMS_RECEIVED
 from tests.conftest import RunningPlasgate, RunningSmsLink
 
+from .cloud_setups import account_device, wait_until
 from .conftest import PLASGATE_WEBHOOK_ID, WebClient, set_up
-from .test_cloud_send import account_device, send_sms, wait_until
+from .setups import send_sms
 
 
 async def test_smslink_incoming_sms_fires_once_with_the_provider(

@@ -38,7 +38,7 @@ from .hostile import (
     raw_requests,
     requests_from_fields,
 )
-from .test_cloud_send import send_sms
+from .setups import send_sms
 
 LIMIT = CLOUD_BODY_LIMIT
 SMSLINK_PATH = f"/api/webhook/{SMSLINK_WEBHOOK_ID}"

@@ -11,6 +11,7 @@ import logging
 import random
 from typing import Any
 
+from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -18,9 +19,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.sms_gateway.accounts.callbacks import CLOUD_BODY_LIMIT
 from custom_components.sms_gateway.const import EVENT_DELIVERY_REPORT, EVENT_SMS_RECEIVED
 from tests.conftest import RunningPlasgate, RunningSmsLink
-from tests.integration.conftest import PLASGATE_WEBHOOK_ID, SMSLINK_WEBHOOK_ID
 
+from .cloud_setups import wait_until
 from .hostile import WebClient, assert_loaded
+from .setups import send_sms
 from .soak import (
     SOAK_REQUESTS,
     UNICODE_DIGITS,
@@ -35,7 +37,6 @@ from .soak import (
     refused,
     soak,
 )
-from .test_cloud_send import send_sms, wait_until
 
 REAL = 300
 """Real callbacks of each kind; each is sent one to four times."""
@@ -144,17 +145,40 @@ def _delivered(events: list[Any]) -> list[tuple[str, str]]:
     return sorted((event.data["message_id"], event.data["status"]) for event in events)
 
 
+def _reported(
+    real: list[tuple[str, dict[str, Any]]], id_key: str, status_key: str, success: str
+) -> list[tuple[str, str]]:
+    """What the real reports among the requests must fire, each once, sorted as _delivered."""
+    return sorted(
+        (fields[id_key], "delivered" if fields[status_key] == success else "failed")
+        for kind, fields in real
+        if kind == "report"
+    )
+
+
 async def _soak(
-    web_client: WebClient, webhook_id: str, requests: Iterator[SoakRequest], ack: str
-) -> tuple[SoakResult, LoopStallMeter]:
-    """Post every request, checking each answer's body: `ack` for a 200, else nothing."""
+    hass: HomeAssistant,
+    web_client: WebClient,
+    account: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    requests: Iterator[SoakRequest],
+    ack: str,
+) -> SoakResult:
+    """Post every request to the account's webhook, checking each answer's body: `ack` for a
+    200, else nothing. Then what every soak must hold: no stall, no error, still loaded."""
 
     def answer(item: SoakRequest, status: int, text: str) -> None:
         assert text == (ack if status == 200 else ""), (item.kind, status, text)
 
+    webhook_id = account.data[CONF_WEBHOOK_ID]
     with LoopStallMeter().watching() as meter:
         result = await soak(web_client, f"/api/webhook/{webhook_id}", requests, answer=answer)
-    return result, meter
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    meter.assert_no_stall(SOAK_REQUESTS)
+    assert_no_errors(caplog)
+    assert_loaded(account)
+    return result
 
 
 async def test_10000_hostile_and_repeated_smslink_callbacks(
@@ -196,17 +220,9 @@ async def test_10000_hostile_and_repeated_smslink_callbacks(
     mix = SmsLinkMix(random.Random(20261205))  # noqa: S311 - a seed, not a secret
     requests = mix.requests(real, ["bad report"] * 800 + ["bad sms"] * 800)
 
-    result, meter = await _soak(web_client, SMSLINK_WEBHOOK_ID, requests, ack="")
-    await hass.async_block_till_done(wait_background_tasks=True)
+    result = await _soak(hass, web_client, smslink_account, caplog, requests, ack="")
 
-    meter.assert_no_stall(SOAK_REQUESTS)
-    assert_no_errors(caplog)
-    assert_loaded(smslink_account)
-    assert _delivered(reports) == sorted(
-        (fields["message_id"], "delivered" if fields["status"] == "1" else "failed")
-        for kind, fields in real
-        if kind == "report"
-    )
+    assert _delivered(reports) == _reported(real, "message_id", "status", "1")
     assert sorted((event.data["sender"], event.data["text"]) for event in received) == sorted(
         (fields["sender"], fields["message"]) for kind, fields in real if kind == "sms"
     )
@@ -253,17 +269,9 @@ async def test_10000_hostile_and_repeated_plasgate_callbacks(
     mix = PlasgateMix(random.Random(20261206))  # noqa: S311 - a seed, not a secret
     requests = mix.requests(real, ["bad report"] * 1600)
 
-    result, meter = await _soak(web_client, PLASGATE_WEBHOOK_ID, requests, ack="ACK/Jasmin")
-    await hass.async_block_till_done(wait_background_tasks=True)
+    result = await _soak(hass, web_client, plasgate_account, caplog, requests, ack="ACK/Jasmin")
 
-    meter.assert_no_stall(SOAK_REQUESTS)
-    assert_no_errors(caplog)
-    assert_loaded(plasgate_account)
-    assert _delivered(reports) == sorted(
-        (fields["id"], "delivered" if fields["message_status"] == "DELIVRD" else "failed")
-        for kind, fields in real
-        if kind == "report"
-    )
+    assert _delivered(reports) == _reported(real, "id", "message_status", "DELIVRD")
     assert set(result.statuses) >= {"report", "odd report", "bad report", "oversize", "nested"}
     assert set(result.statuses["oversize"]) == {413}
     assert 1 <= lines(caplog, "Refused a Plasgate callback") <= bursts(result)

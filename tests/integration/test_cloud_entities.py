@@ -38,8 +38,9 @@ from simulators.smslink.settings import SmsLinkSettings
 from tests.conftest import Running, RunningPlasgate, RunningSmsLink
 from tests.integration.conftest import snapshot_entities
 
+from .cloud_setups import account_device, wait_until
 from .conftest import set_up
-from .test_cloud_send import account_device, send_sms, wait_until
+from .setups import send_sms
 
 SMSLINK_ENTRY_ID = "01JSMSL1NKACC0VNT000000001"
 PLASGATE_ENTRY_ID = "01JP1ASGATEACC0VNT00000001"

@@ -8,7 +8,6 @@ entry reloads, then let through: they still name their recipient.
 """
 
 from datetime import timedelta
-import logging
 import time
 from typing import Any
 
@@ -23,6 +22,7 @@ from custom_components.sms_gateway.accounts.send_store import KEEP_AGE, KEEP_SEN
 from custom_components.sms_gateway.const import DOMAIN, EVENT_DELIVERY_REPORT
 from tests.conftest import RunningPlasgate, RunningSmsLink
 
+from .cloud_setups import debug_reports, wait_until
 from .conftest import (
     PLASGATE_DEFAULT_RECIPIENT,
     PLASGATE_WEBHOOK_ID,
@@ -31,7 +31,7 @@ from .conftest import (
     WebClient,
     set_up,
 )
-from .test_cloud_send import send_sms, wait_until
+from .setups import send_sms
 
 SMSLINK_PATH = f"/api/webhook/{SMSLINK_WEBHOOK_ID}"
 PLASGATE_PATH = f"/api/webhook/{PLASGATE_WEBHOOK_ID}"
@@ -113,8 +113,7 @@ async def test_smslink_a_report_for_a_message_never_sent_fires_nothing(
     web_client: WebClient,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="custom_components.sms_gateway")
-    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    events = debug_reports(hass, caplog)
 
     for index in range(20):
         fields = {"message_id": f"{NEVER_SENT}{index}", "status": "1", "timestamp": "1740878151"}
@@ -140,8 +139,7 @@ async def test_plasgate_a_report_for_a_message_never_sent_is_acknowledged_and_fi
     web_client: WebClient,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="custom_components.sms_gateway")
-    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    events = debug_reports(hass, caplog)
     never_sent = "0c9e6f2a-4b1d-4c3e-9f00-7d2b8e5a1c44"
 
     for level, status in (("1", "ESME_ROK"), ("2", "DELIVRD"), ("2", "UNDELIV")) * 5:
@@ -262,7 +260,7 @@ async def test_the_first_batch_is_known_before_the_last_is_sent(
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
 
     await send_sms(hass, plasgate_account, [f"8551200{index:04d}" for index in range(150)])
-    await wait_until(lambda: len(events) == 300, rounds=3000)  # each: sent, then delivered
+    await wait_until(lambda: len(events) == 300, seconds=30)  # each: sent, then delivered
 
     batch_calls = [call for call in sim.callbacks.history if call["kind"] == "batch"]
     assert [call["status"] for call in batch_calls] == [200] * 150

@@ -1,62 +1,23 @@
 """Sending through SMSLink and Plasgate accounts, and their delivery reports coming back."""
 
-import asyncio
-from collections.abc import Callable
-from typing import Any
-
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.sms_gateway.const import (
     CONF_TEST_MODE,
-    DOMAIN,
     EVENT_DELIVERY_REPORT,
 )
 from tests.conftest import RunningPlasgate, RunningSmsLink
-from tests.integration.conftest import registered_device
 
+from .cloud_setups import account_device, wait_until
 from .conftest import (
     PLASGATE_DEFAULT_RECIPIENT,
     SMSLINK_DEFAULT_RECIPIENT,
     set_up,
 )
-
-
-async def wait_until(condition: Callable[[], bool], rounds: int = 500) -> None:
-    """Callbacks come from the simulator's own tasks: let them arrive, within a bound."""
-    for _ in range(rounds):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the callback never arrived")
-
-
-async def send_sms(
-    hass: HomeAssistant, entry: MockConfigEntry, recipients: list[str], **options: Any
-) -> list[dict[str, Any]]:
-    response = await hass.services.async_call(
-        DOMAIN,
-        "send_sms",
-        {
-            "config_entry_id": entry.entry_id,
-            "recipients": recipients,
-            "message": "Hello from the tests",
-            **options,
-        },
-        blocking=True,
-        return_response=True,
-    )
-    assert response is not None
-    recipients_out: list[dict[str, Any]] = response["recipients"]  # type: ignore[assignment]
-    return recipients_out
-
-
-def account_device(hass: HomeAssistant, entry: MockConfigEntry) -> dr.DeviceEntry:
-    return registered_device(hass, (DOMAIN, entry.entry_id))
-
+from .setups import send_sms
 
 # --- SMSLink -------------------------------------------------------------------------------------
 

@@ -9,15 +9,13 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sms_gateway.const import DOMAIN
 from tests.conftest import RunningDinstar
-from tests.integration.conftest import SERIAL, WEBHOOK_ID, snapshot_entities
+from tests.integration.conftest import SERIAL, WEBHOOK_ID
+from tests.integration.setups import client_fixture, entities_test, sim_control_via as sim_control
 
 type Client = TestClient[web.Request, web.Application]
 WEBHOOK_PATH = f"/api/webhook/{WEBHOOK_ID}"
@@ -46,27 +44,10 @@ def sms_push(message_id: int, port: int, text: str) -> str:
     return json.dumps({"sn": SERIAL, "sms": [message]})
 
 
-async def sim_control(hass: HomeAssistant, sim: RunningDinstar, path: str, body: Any) -> None:
-    session = async_get_clientsession(hass)
-    async with session.post(f"{sim.url}/_sim/{path}", json=body) as response:
-        assert response.status == 200, await response.text()
+client = client_fixture()
 
 
-@pytest.fixture
-async def client(
-    hass_client_no_auth: ClientSessionGenerator, init_integration: MockConfigEntry
-) -> Client:
-    client: Client = await hass_client_no_auth()
-    return client
-
-
-async def test_entities(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
-    snapshot_entities(hass, snapshot, init_integration.entry_id)
+test_entities = entities_test()
 
 
 async def test_an_sms_updates_its_port_entity_only(

@@ -9,7 +9,6 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -30,6 +29,7 @@ from custom_components.sms_gateway.gateway.inbox_store import (
 from custom_components.sms_gateway.providers.dinstar import IncomingSms
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL, WEBHOOK_ID, wait_until
+from tests.integration.setups import sim_control_via as sim_control
 
 SENDER = "+40712345678"
 
@@ -40,13 +40,6 @@ pytestmark = pytest.mark.usefixtures("event_platform_only")
 @pytest.fixture(autouse=True)
 def frozen_before_set_up(freezer: FrozenDateTimeFactory) -> None:
     """Freeze the clock before Home Assistant starts, so that it only moves when a test says."""
-
-
-async def sim_control(hass: HomeAssistant, sim: RunningDinstar, path: str, body: Any) -> Any:
-    session = async_get_clientsession(hass)
-    async with session.post(f"{sim.url}/_sim/{path}", json=body) as response:
-        assert response.status == 200, await response.text()
-        return await response.json()
 
 
 async def receive(hass: HomeAssistant, sim: RunningDinstar, text: str, port: int = 0) -> int:

@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.sms_gateway.const import DOMAIN, SLOW_POLL_INTERVAL
 from custom_components.sms_gateway.gateway.inbox import push_issue_id
 from tests.conftest import RunningDinstar
+from tests.integration.setups import sim_control_via as sim_control
 
 from .conftest import WEBHOOK_ID
 
@@ -50,12 +51,6 @@ async def polled_only(
     issue = ir.async_get(hass).async_get_issue(DOMAIN, push_issue_id(entry.entry_id))
     assert issue is not None
     return issue
-
-
-async def sim_control(hass: HomeAssistant, sim: RunningDinstar, path: str, body: Any) -> None:
-    session = async_get_clientsession(hass)
-    async with session.post(f"{sim.url}/_sim/{path}", json=body) as response:
-        assert response.status == 200, await response.text()
 
 
 async def start_fix(client: Any, issue_id: str) -> dict[str, Any]:

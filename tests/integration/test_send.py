@@ -17,6 +17,7 @@ from custom_components.sms_gateway.gateway.sender import _first_free_user_id
 from simulators.dinstar.settings import DinstarSettings
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL, WEBHOOK_ID, port_device_id
+from tests.integration.setups import sim_control
 
 NUMBER = "+40712345678"
 SEND_PATH = "/api/send_sms"
@@ -40,15 +41,6 @@ async def sim_state(sim: RunningDinstar) -> dict[str, Any]:
     async with aiohttp.ClientSession() as session, session.get(f"{sim.url}/_sim/state") as reply:
         assert reply.status == 200
         return await reply.json()  # type: ignore[no-any-return]
-
-
-async def sim_control(sim: RunningDinstar, path: str, body: dict[str, Any]) -> Any:
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(f"{sim.url}/_sim/{path}", json=body) as reply,
-    ):
-        assert reply.status == 200, await reply.text()
-        return await reply.json()
 
 
 async def requests_to(sim: RunningDinstar, path: str) -> int:

@@ -2,14 +2,11 @@
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from syrupy.assertion import SnapshotAssertion
 
 from tests.conftest import RunningDinstar
-from tests.integration.conftest import snapshot_entities
-from tests.integration.test_send import sim_control
+from tests.integration.setups import entities_test, sim_control
 
 NETWORK_TYPE = "sensor.dinstar_2817_port_1_network_type"
 
@@ -19,14 +16,7 @@ def platforms() -> list[Platform]:
     return [Platform.SENSOR]
 
 
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_entities(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
-    snapshot_entities(hass, snapshot, init_integration.entry_id)
+test_entities = entities_test(pytest.mark.usefixtures("entity_registry_enabled_by_default"))
 
 
 async def test_network_type_is_unknown_without_a_registered_sim(

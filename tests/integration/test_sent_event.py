@@ -12,7 +12,8 @@ from custom_components.sms_gateway.const import DOMAIN, EVENT_SMS_SENT
 from tests.conftest import RunningDinstar, RunningPlasgate
 from tests.integration.conftest import SERIAL, registered_device
 
-from .test_cloud_send import account_device, send_sms as cloud_send
+from .cloud_setups import account_device
+from .setups import send_sms as cloud_send
 from .test_send import NUMBER, send_sms, sim_control
 
 

@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.sms_gateway.const import CONF_BALANCE, DOMAIN
 from custom_components.sms_gateway.gateway.sim_watch import sim_swapped_issue_id
 from tests.conftest import RunningDinstar
+from tests.integration.setups import with_balance
 
 from .test_repairs import FIX_URL, start_fix
 from .test_send import sim_state
@@ -91,13 +92,7 @@ async def test_a_swap_while_home_assistant_was_stopped_shows_at_set_up(
 @pytest.fixture
 def dinstar_entry(dinstar_entry: MockConfigEntry) -> MockConfigEntry:
     """The gateway with a balance code on port 3."""
-    return MockConfigEntry(
-        domain=dinstar_entry.domain,
-        title=dinstar_entry.title,
-        unique_id=dinstar_entry.unique_id,
-        data=dinstar_entry.data,
-        options={CONF_BALANCE: {"3": {"code": "*100#"}}},
-    )
+    return with_balance(dinstar_entry, {"3": {"code": "*100#"}})
 
 
 @pytest.mark.parametrize(("reset", "kept"), [(True, {}), (False, {"3": {"code": "*100#"}})])

@@ -17,11 +17,12 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.sms_gateway.const import CONF_BALANCE, DOMAIN
+from custom_components.sms_gateway.const import DOMAIN
 from custom_components.sms_gateway.gateway.runtime import GatewayData
 from custom_components.sms_gateway.sensor import PORT_SENSORS, DinstarPortSensor
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL
+from tests.integration.setups import with_balance
 
 pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
 
@@ -34,13 +35,7 @@ type Shown = dict[str, tuple[str, Mapping[str, Any]]]
 @pytest.fixture
 def dinstar_entry(dinstar_entry: MockConfigEntry) -> MockConfigEntry:
     """The simulated gateway with a balance code on port 3, so its balance sensor exists too."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=dinstar_entry.title,
-        unique_id=dinstar_entry.unique_id,
-        data=dict(dinstar_entry.data),
-        options={CONF_BALANCE: {"3": {"code": "*100#"}}},
-    )
+    return with_balance(dinstar_entry, {"3": {"code": "*100#"}})
 
 
 class Writes:

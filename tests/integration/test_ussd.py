@@ -5,7 +5,6 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from unittest.mock import patch
 
-import aiohttp
 from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -18,6 +17,7 @@ from custom_components.sms_gateway.gateway.runtime import GatewayData
 from simulators.dinstar.settings import DinstarSettings
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import WEBHOOK_ID, port_device_id
+from tests.integration.setups import sim_control
 
 REPLY_SENSOR = "sensor.dinstar_2817_port_{}_last_ussd_reply"
 
@@ -27,15 +27,6 @@ def fast_reply_polling() -> Iterator[None]:
     """Poll for replies every 20 ms so tests do not wait the production 2 s."""
     with patch("custom_components.sms_gateway.gateway.ussd.USSD_POLL_INTERVAL", 0.02):
         yield
-
-
-async def sim_control(sim: RunningDinstar, path: str, body: dict[str, Any]) -> Any:
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(f"{sim.url}/_sim/{path}", json=body) as response,
-    ):
-        assert response.status == 200, await response.text()
-        return await response.json()
 
 
 async def wait_until(condition: Callable[[], bool]) -> None:

@@ -17,12 +17,12 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.sms_gateway.const import CONF_BALANCE, DOMAIN
 from custom_components.sms_gateway.gateway.runtime import GatewayData
 from simulators.dinstar.settings import DinstarSettings
 from simulators.dinstar.ussd import default_balance_reply
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import wait_until
+from tests.integration.setups import with_balance
 
 REGISTERED_PORTS = range(6)  # the simulator leaves port 6 unregistered and port 7 without SIM
 CODES = {port: "*100#" if port < 3 else "*101#" for port in REGISTERED_PORTS}
@@ -45,13 +45,7 @@ def fast_reply_polling() -> Iterator[None]:
 @pytest.fixture
 def dinstar_entry(dinstar_entry: MockConfigEntry) -> MockConfigEntry:
     """The simulated gateway with a balance code on every registered port, two operators' codes."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=dinstar_entry.title,
-        unique_id=dinstar_entry.unique_id,
-        data=dict(dinstar_entry.data),
-        options={CONF_BALANCE: {str(port): {"code": code} for port, code in CODES.items()}},
-    )
+    return with_balance(dinstar_entry, {str(port): {"code": code} for port, code in CODES.items()})
 
 
 def runtime_of(entry: MockConfigEntry) -> GatewayData:

@@ -10,10 +10,8 @@ from homeassistant.components.webhook import DOMAIN as WEBHOOK_DOMAIN
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sms_gateway.const import (
     DOMAIN,
@@ -25,6 +23,7 @@ from custom_components.sms_gateway.gateway.devices import port_identifier
 from custom_components.sms_gateway.providers.dinstar import RegState
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL, WEBHOOK_ID, registered_device, wait_until
+from tests.integration.setups import client_fixture, sim_control_via as sim_control
 
 type Client = TestClient[web.Request, web.Application]
 WEBHOOK_PATH = f"/api/webhook/{WEBHOOK_ID}"
@@ -34,21 +33,7 @@ SENDER = "+40712345678"
 pytestmark = pytest.mark.usefixtures("event_platform_only")
 
 
-async def sim_control(hass: HomeAssistant, sim: RunningDinstar, path: str, body: Any) -> Any:
-    """Steer the simulator through its control API, as tests and the demo do."""
-    session = async_get_clientsession(hass)
-    async with session.post(f"{sim.url}/_sim/{path}", json=body) as response:
-        assert response.status == 200, await response.text()
-        return await response.json()
-
-
-@pytest.fixture
-async def client(
-    hass_client_no_auth: ClientSessionGenerator, init_integration: MockConfigEntry
-) -> Client:
-    """Home Assistant's HTTP server with the entry set up."""
-    client: Client = await hass_client_no_auth()
-    return client
+client = client_fixture()
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from multidict import CIMultiDict
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sms_gateway.gateway.push_receiver import DINSTAR_BODY_LIMIT
 from custom_components.sms_gateway.webhooks import BurstLog, UnreadableBodyError, read_body
 from tests.integration.conftest import SERIAL, WEBHOOK_ID
+from tests.integration.setups import client_fixture
 
 from .hostile import (
     ANY_TEXT,
@@ -44,13 +44,7 @@ SINGLE_KINDS = ("device", "exception_info")
 pytestmark = pytest.mark.usefixtures("event_platform_only")
 
 
-@pytest.fixture
-async def client(
-    hass_client_no_auth: ClientSessionGenerator, init_integration: MockConfigEntry
-) -> WebClient:
-    """Home Assistant's HTTP server with the gateway set up."""
-    client: WebClient = await hass_client_no_auth()
-    return client
+client = client_fixture()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from typing import Any
 from homeassistant.core import Event, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sms_gateway.const import (
     DOMAIN,
@@ -27,6 +26,7 @@ from custom_components.sms_gateway.gateway.push_receiver import DINSTAR_BODY_LIM
 from simulators.dinstar.state import IncomingSms
 from tests.conftest import RunningDinstar
 from tests.integration.conftest import SERIAL, WEBHOOK_ID
+from tests.integration.setups import client_fixture
 
 from .hostile import HostileRequest, WebClient, assert_loaded
 from .soak import (
@@ -175,13 +175,7 @@ class DinstarMix(HostileMix):
         return refused("bad field", request)
 
 
-@pytest.fixture
-async def client(
-    hass_client_no_auth: ClientSessionGenerator, init_integration: MockConfigEntry
-) -> WebClient:
-    """Home Assistant's HTTP server with the gateway set up."""
-    client: WebClient = await hass_client_no_auth()
-    return client
+client = client_fixture()
 
 
 async def test_10000_hostile_and_repeated_pushes(

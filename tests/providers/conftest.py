@@ -7,6 +7,7 @@ is not JSON, a single spurious refusal).
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -79,6 +80,24 @@ class SimControl:
         return int((await self.state())["requests"]["handled"].get(path, 0))
 
 
+def fault_from_the_second_send(
+    client: DinstarClient, sim: SimControl, monkeypatch: pytest.MonkeyPatch, **switches: Any
+) -> None:
+    """Let the client's first send_sms request through; just before its second, switch the
+    simulator's faults on: a later request of one send failing, after the first was queued."""
+    original = client.send_sms
+    calls = 0
+
+    async def faulty_from_the_second(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            await sim.faults(**switches)
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(client, "send_sms", faulty_from_the_second)
+
+
 @pytest.fixture
 async def http_session() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
@@ -102,6 +121,20 @@ class OddGateway:
     url: str
     responder: Responder | None = None
     seen: list[dict[str, Any]] = field(default_factory=list)
+
+    def client(self, session: aiohttp.ClientSession, responder: Responder) -> DinstarClient:
+        """A Dinstar client (admin/admin) of this server, which now answers as `responder`."""
+        self.responder = responder
+        return DinstarClient(session, self.url, "admin", "admin")
+
+
+type OddClient = Callable[[Responder], DinstarClient]
+
+
+@pytest.fixture
+def odd_client(odd_gateway: OddGateway, http_session: aiohttp.ClientSession) -> OddClient:
+    """A Dinstar client of the scripted server, which from then on answers as told."""
+    return partial(odd_gateway.client, http_session)
 
 
 @pytest.fixture

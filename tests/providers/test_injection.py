@@ -5,7 +5,7 @@ provider has two ways to send (SMSLink single and BULK v3, Plasgate send and bat
 request with several recipients) both must deliver the same text, or both refuse it.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -21,6 +21,14 @@ from simulators.plasgate.settings import PlasgateSettings
 from simulators.smslink.bulk import parse_package, unescape
 from simulators.smslink.settings import SmsLinkSettings
 from tests.conftest import RunningDinstar, RunningPlasgate, RunningSmsLink
+
+
+async def refused(*calls: Callable[[], Awaitable[Any]], match: str | None = None) -> None:
+    """Each way of sending refuses as invalid input (the caller checks that nothing went out)."""
+    for call in calls:
+        with pytest.raises(InvalidInputError, match=match):
+            await call()
+
 
 # Texts every service carries unchanged, whichever way it is sent.
 CARRIED = {
@@ -159,10 +167,9 @@ async def test_smslink_single_and_bulk_deliver_the_text_unchanged(
 async def test_smslink_refuses_on_both_paths_before_any_request(
     smslink: SmsLinkClient, smslink_simulator: RunningSmsLink, text: str
 ) -> None:
-    with pytest.raises(InvalidInputError):
-        await smslink.send(SMSLINK_NUMBER, text)
-    with pytest.raises(InvalidInputError):
-        await smslink.send_bulk(SMSLINK_NUMBERS, text)
+    await refused(
+        lambda: smslink.send(SMSLINK_NUMBER, text), lambda: smslink.send_bulk(SMSLINK_NUMBERS, text)
+    )
     assert not smslink_simulator.sim.log
     assert not smslink_simulator.sim.account.messages
 
@@ -183,10 +190,11 @@ async def test_smslink_senders_arrive_as_given(
 async def test_smslink_refuses_senders_the_format_cannot_carry(
     smslink: SmsLinkClient, smslink_simulator: RunningSmsLink, sender: str
 ) -> None:
-    with pytest.raises(InvalidInputError, match="sender"):
-        await smslink.send(SMSLINK_NUMBER, "hi", sender=sender)
-    with pytest.raises(InvalidInputError, match="sender"):
-        await smslink.send_bulk(SMSLINK_NUMBERS, "hi", sender=sender)
+    await refused(
+        lambda: smslink.send(SMSLINK_NUMBER, "hi", sender=sender),
+        lambda: smslink.send_bulk(SMSLINK_NUMBERS, "hi", sender=sender),
+        match="sender",
+    )
     assert not smslink_simulator.sim.log
 
 
@@ -194,10 +202,10 @@ async def test_smslink_refuses_senders_the_format_cannot_carry(
 async def test_smslink_refuses_numbers_with_anything_but_digits(
     smslink: SmsLinkClient, smslink_simulator: RunningSmsLink, number: str
 ) -> None:
-    with pytest.raises(InvalidInputError):
-        await smslink.send(number, "hi")
-    with pytest.raises(InvalidInputError):
-        await smslink.send_bulk([SMSLINK_NUMBER, number], "hi")
+    await refused(
+        lambda: smslink.send(number, "hi"),
+        lambda: smslink.send_bulk([SMSLINK_NUMBER, number], "hi"),
+    )
     assert not smslink_simulator.sim.log
 
 
@@ -305,10 +313,10 @@ async def test_plasgate_send_and_batch_deliver_the_text_unchanged(
 async def test_plasgate_refuses_on_both_paths_before_any_request(
     plasgate: PlasgateClient, plasgate_simulator: RunningPlasgate, text: str
 ) -> None:
-    with pytest.raises(InvalidInputError):
-        await plasgate.send(PLASGATE_NUMBERS[0], text)
-    with pytest.raises(InvalidInputError):
-        await plasgate.send_batch(PLASGATE_NUMBERS, text)
+    await refused(
+        lambda: plasgate.send(PLASGATE_NUMBERS[0], text),
+        lambda: plasgate.send_batch(PLASGATE_NUMBERS, text),
+    )
     assert not plasgate_simulator.sim.api.messages
     assert not any(plasgate_simulator.sim.api.request_counts.values())
 
@@ -328,10 +336,11 @@ async def test_plasgate_senders_arrive_as_given(
 async def test_plasgate_refuses_senders_with_controls(
     plasgate: PlasgateClient, plasgate_simulator: RunningPlasgate, sender: str
 ) -> None:
-    with pytest.raises(InvalidInputError, match="sender"):
-        await plasgate.send(PLASGATE_NUMBERS[0], "hi", sender=sender)
-    with pytest.raises(InvalidInputError, match="sender"):
-        await plasgate.send_batch(PLASGATE_NUMBERS, "hi", sender=sender)
+    await refused(
+        lambda: plasgate.send(PLASGATE_NUMBERS[0], "hi", sender=sender),
+        lambda: plasgate.send_batch(PLASGATE_NUMBERS, "hi", sender=sender),
+        match="sender",
+    )
     assert not plasgate_simulator.sim.api.messages
 
 
@@ -339,10 +348,10 @@ async def test_plasgate_refuses_senders_with_controls(
 async def test_plasgate_refuses_numbers_with_anything_but_digits(
     plasgate: PlasgateClient, plasgate_simulator: RunningPlasgate, number: str
 ) -> None:
-    with pytest.raises(InvalidInputError):
-        await plasgate.send(number, "hi")
-    with pytest.raises(InvalidInputError):
-        await plasgate.send_batch([PLASGATE_NUMBERS[0], number], "hi")
+    await refused(
+        lambda: plasgate.send(number, "hi"),
+        lambda: plasgate.send_batch([PLASGATE_NUMBERS[0], number], "hi"),
+    )
     assert not plasgate_simulator.sim.api.messages
 
 
@@ -380,10 +389,10 @@ async def test_dinstar_every_recipient_gets_the_text_unchanged(
 async def test_dinstar_refuses_before_any_request(
     dinstar: DinstarClient, dinstar_simulator: RunningDinstar, text: str
 ) -> None:
-    with pytest.raises(InvalidInputError):
-        await dinstar.send_sms(text, DINSTAR_NUMBERS)
-    with pytest.raises(InvalidInputError):
-        await dinstar.send_sms_to(DINSTAR_NUMBERS, text, first_user_id=1)
+    await refused(
+        lambda: dinstar.send_sms(text, DINSTAR_NUMBERS),
+        lambda: dinstar.send_sms_to(DINSTAR_NUMBERS, text, first_user_id=1),
+    )
     assert not dinstar_recorded(dinstar_simulator.sim)
 
 

@@ -3,12 +3,10 @@
 import json
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.sms_gateway.providers.dinstar import DinstarClient
 from custom_components.sms_gateway.providers.dinstar.models import UssdReply
 from custom_components.sms_gateway.providers.dinstar.push import parse_push
 from custom_components.sms_gateway.providers.dinstar.transport import reply_json
@@ -19,7 +17,7 @@ from custom_components.sms_gateway.providers.lenient_json import (
     without_trailing_commas,
 )
 
-from .conftest import OddGateway
+from .conftest import OddClient
 
 # An SMS text that looks like the firmware's trailing comma, plus an escaped quote before it.
 TRICKY_TEXT = 'a,] b, } c\\",]'
@@ -40,14 +38,11 @@ def test_push_keeps_a_comma_bracket_inside_a_string() -> None:
     assert [e.text for e in push.events if isinstance(e, UssdReply)] == ["Balance: 5,]"]
 
 
-async def test_client_reads_an_sms_text_with_a_comma_bracket(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
-) -> None:
+async def test_client_reads_an_sms_text_with_a_comma_bracket(odd_client: OddClient) -> None:
     async def answer(_request: web.Request, _body: bytes) -> web.StreamResponse:
         return web.Response(text=INBOX_REPLY, content_type="application/json")
 
-    odd_gateway.responder = answer
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(answer)
     page = await client.query_incoming_sms()
     assert [sms.text for sms in page.messages] == ["a,]"]
     assert client.serial == "g1"

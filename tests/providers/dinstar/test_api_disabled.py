@@ -16,7 +16,7 @@ from custom_components.sms_gateway.providers.errors import (
 )
 from tests.conftest import RunningDinstar
 
-from ..conftest import OddGateway, SimControl
+from ..conftest import OddClient, SimControl
 
 
 async def test_api_off_on_the_simulator(client: DinstarClient, sim: SimControl) -> None:
@@ -57,14 +57,11 @@ async def test_a_json_404_envelope_is_not_api_disabled(
         await client.stop_sms(99999)
 
 
-async def test_html_404_on_a_root_stk_path_is_not_api_disabled(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
-) -> None:
+async def test_html_404_on_a_root_stk_path_is_not_api_disabled(odd_client: OddClient) -> None:
     async def html_404(_request: web.Request, _body: bytes) -> web.StreamResponse:
         return web.Response(status=404, text="<html>Not Found</html>", content_type="text/html")
 
-    odd_gateway.responder = html_404
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(html_404)
 
     with pytest.raises(NotFoundError):
         await client.get_stk_frame_index(0)
@@ -72,29 +69,23 @@ async def test_html_404_on_a_root_stk_path_is_not_api_disabled(
         await client.query_sms_in_queue()
 
 
-async def test_a_plain_text_404_on_an_api_path_is_api_disabled(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
-) -> None:
+async def test_a_plain_text_404_on_an_api_path_is_api_disabled(odd_client: OddClient) -> None:
     async def plain_404(_request: web.Request, _body: bytes) -> web.StreamResponse:
         return web.Response(status=404, text="404: Not Found")
 
-    odd_gateway.responder = plain_404
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(plain_404)
 
     with pytest.raises(ApiDisabledError):
         await client.get_port_info(info_types=["type"])
 
 
-async def test_json_labelled_text_html_is_read_as_json(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
-) -> None:
+async def test_json_labelled_text_html_is_read_as_json(odd_client: OddClient) -> None:
     async def mislabelled(_request: web.Request, _body: bytes) -> web.StreamResponse:
         return web.Response(
             text='{"error_code":200,"sn":"sn-1","in_queue":3}', content_type="text/html"
         )
 
-    odd_gateway.responder = mislabelled
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(mislabelled)
 
     assert await client.query_sms_in_queue() == 3
     assert client.serial == "sn-1"

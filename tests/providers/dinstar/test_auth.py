@@ -10,7 +10,7 @@ import pytest
 from custom_components.sms_gateway.providers.dinstar import DinstarClient
 from custom_components.sms_gateway.providers.errors import AuthError, RejectedError
 
-from ..conftest import OddGateway, SimControl
+from ..conftest import OddClient, OddGateway, SimControl
 
 BASIC = "Basic " + base64.b64encode(b"admin:admin").decode()
 
@@ -77,9 +77,7 @@ async def test_flaky_refusals_retried_once_then_given_up(
     assert len(await sim.log("/api/get_port_info")) == 2
 
 
-async def test_flaky_refusal_then_success(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
-) -> None:
+async def test_flaky_refusal_then_success(odd_gateway: OddGateway, odd_client: OddClient) -> None:
     refusals = [web.Response(status=403, text="403 Forbidden")]
 
     async def answer(request: web.Request, _body: bytes) -> web.StreamResponse:
@@ -89,22 +87,20 @@ async def test_flaky_refusal_then_success(
             return refusals.pop()
         return web.json_response({"error_code": 200, "sn": "x", "in_queue": 4})
 
-    odd_gateway.responder = answer
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(answer)
     assert await client.query_sms_in_queue() == 4
     assert [s["authorization"] for s in odd_gateway.seen] == [None, BASIC, BASIC]
 
 
 async def test_send_is_not_repeated_after_an_ambiguous_403(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
+    odd_gateway: OddGateway, odd_client: OddClient
 ) -> None:
     async def answer(request: web.Request, _body: bytes) -> web.StreamResponse:
         if request.headers.get("Authorization") != BASIC:
             return web.Response(status=401, headers={"WWW-Authenticate": 'Basic realm="gw"'})
         return web.Response(status=403, text="403 Forbidden")
 
-    odd_gateway.responder = answer
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(answer)
     with pytest.raises(RejectedError) as caught:
         await client.send_sms("once", ["0711111111"])
     assert caught.value.code == 403
@@ -112,9 +108,7 @@ async def test_send_is_not_repeated_after_an_ambiguous_403(
     assert len(posts) == 1
 
 
-async def test_basic_only_server(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
-) -> None:
+async def test_basic_only_server(odd_gateway: OddGateway, odd_client: OddClient) -> None:
     async def answer(request: web.Request, body: bytes) -> web.StreamResponse:
         if request.headers.get("Authorization") != BASIC:
             if request.method == "POST" and not body:
@@ -128,22 +122,18 @@ async def test_basic_only_server(
             else {"error_code": 200, "sn": "b", "in_queue": 0}
         )
 
-    odd_gateway.responder = answer
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(answer)
     receipt = await client.send_sms("basic", ["0711111111"])
     assert receipt.task_id == 9
     assert await client.query_sms_in_queue() == 0
     assert [s["authorization"] for s in odd_gateway.seen] == [None, BASIC, BASIC]
 
 
-async def test_unsupported_challenge(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
-) -> None:
+async def test_unsupported_challenge(odd_client: OddClient) -> None:
     async def answer(_request: web.Request, _body: bytes) -> web.StreamResponse:
         return web.Response(status=401, headers={"WWW-Authenticate": 'Bearer realm="x"'})
 
-    odd_gateway.responder = answer
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(answer)
     with pytest.raises(AuthError):
         await client.query_sms_in_queue()
 

@@ -22,7 +22,7 @@ from custom_components.sms_gateway.providers.errors import (
     ServiceError,
 )
 
-from ..conftest import OddGateway, SimControl
+from ..conftest import OddClient, SimControl
 
 
 async def test_400_for_a_port_the_gateway_does_not_have(client: DinstarClient) -> None:
@@ -119,56 +119,44 @@ async def test_connection_refused(
         await client.query_sms_in_queue()
 
 
-async def test_body_that_is_not_json(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
-) -> None:
+async def test_body_that_is_not_json(odd_client: OddClient) -> None:
     async def garbage(_request: web.Request, _body: bytes) -> web.StreamResponse:
         return web.Response(text='{"in_queue": 1', content_type="application/json")
 
-    odd_gateway.responder = garbage
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(garbage)
     with pytest.raises(InvalidResponseError):
         await client.query_sms_in_queue()
     with pytest.raises(InvalidResponseError):
         await client.get_status()
 
 
-async def test_html_on_api_paths_means_api_disabled(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
-) -> None:
+async def test_html_on_api_paths_means_api_disabled(odd_client: OddClient) -> None:
     async def html(_request: web.Request, _body: bytes) -> web.StreamResponse:
         return web.Response(text="<html>enLogin.htm</html>", content_type="text/html")
 
-    odd_gateway.responder = html
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(html)
     with pytest.raises(ApiDisabledError):
         await client.query_sms_in_queue()
 
 
-async def test_envelope_without_error_code_and_plain_404(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
-) -> None:
+async def test_envelope_without_error_code_and_plain_404(odd_client: OddClient) -> None:
     async def answer(request: web.Request, _body: bytes) -> web.StreamResponse:
         if request.path == "/api/query_sms_in_queue":
             return web.json_response({"sn": "x", "in_queue": 1})
         return web.Response(status=404, text="404: Not Found")
 
-    odd_gateway.responder = answer
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(answer)
     with pytest.raises(InvalidResponseError):
         await client.query_sms_in_queue()
     with pytest.raises(NotFoundError):
         await client.get_stk_view(0)
 
 
-async def test_unexpected_code_is_a_rejection(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
-) -> None:
+async def test_unexpected_code_is_a_rejection(odd_client: OddClient) -> None:
     async def answer(_request: web.Request, _body: bytes) -> web.StreamResponse:
         return web.json_response({"error_code": 417, "sn": "x"})
 
-    odd_gateway.responder = answer
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(answer)
     with pytest.raises(RejectedError) as caught:
         await client.query_sms_in_queue()
     assert type(caught.value) is RejectedError

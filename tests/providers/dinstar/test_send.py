@@ -13,7 +13,7 @@ from custom_components.sms_gateway.providers.errors import (
 from custom_components.sms_gateway.providers.text import Encoding
 from simulators.dinstar.settings import DinstarSettings
 
-from ..conftest import SimControl
+from ..conftest import SimControl, fault_from_the_second_send
 
 
 class TestLargeQueue:
@@ -76,17 +76,7 @@ async def test_dropped_second_request_is_uncertain(
 ) -> None:
     numbers = [f"07{i:08d}" for i in range(129)]
     await client.query_sms_in_queue()
-    original = client.send_sms
-    calls = 0
-
-    async def drop_on_second(*args: object, **kwargs: object) -> object:
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            await sim.faults(drop_connection_paths=["/api/send_sms"])
-        return await original(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(client, "send_sms", drop_on_second)
+    fault_from_the_second_send(client, sim, monkeypatch, drop_connection_paths=["/api/send_sms"])
     outcome = await client.send_sms_to(numbers, "x", first_user_id=1)
     assert outcome.recipients[0].state is RecipientState.QUEUED
     assert outcome.recipients[128].state is RecipientState.UNCERTAIN

@@ -23,7 +23,7 @@ from custom_components.sms_gateway.providers.errors import (
 )
 from simulators.dinstar.settings import DinstarSettings
 
-from ..conftest import OddGateway, SimControl
+from ..conftest import OddGateway, SimControl, fault_from_the_second_send
 
 Answer = Callable[[], web.Response]
 
@@ -39,54 +39,31 @@ def _answering(send_answer: Answer) -> Callable[[web.Request, bytes], Awaitable[
     return answer
 
 
+def _code(error_code: int, status: int = 200) -> Answer:
+    """A JSON envelope with this error code, on this HTTP status."""
+    return lambda: web.json_response({"error_code": error_code, "sn": "x"}, status=status)
+
+
+def _text(status: int, text: str, content_type: str = "text/plain") -> Answer:
+    """A body that is no envelope, on this HTTP status."""
+    return lambda: web.Response(status=status, text=text, content_type=content_type)
+
+
 @pytest.mark.parametrize(
     ("send_answer", "kind", "may_have_sent"),
     [
+        pytest.param(_text(502, "Bad Gateway"), ServiceError, True, id="http-502"),
         pytest.param(
-            lambda: web.Response(status=502, text="Bad Gateway"), ServiceError, True, id="http-502"
+            _text(503, "<html>busy</html>", "text/html"), ServiceError, True, id="http-503-html"
         ),
+        pytest.param(_code(500), ServiceError, True, id="code-500"),
+        pytest.param(_code(504, status=504), ServiceError, True, id="code-504"),
         pytest.param(
-            lambda: web.Response(status=503, text="<html>busy</html>", content_type="text/html"),
-            ServiceError,
-            True,
-            id="http-503-html",
+            _text(202, '{"error_code": 202, "task_'), InvalidResponseError, True, id="garbled-202"
         ),
-        pytest.param(
-            lambda: web.json_response({"error_code": 500, "sn": "x"}),
-            ServiceError,
-            True,
-            id="code-500",
-        ),
-        pytest.param(
-            lambda: web.json_response({"error_code": 504, "sn": "x"}, status=504),
-            ServiceError,
-            True,
-            id="code-504",
-        ),
-        pytest.param(
-            lambda: web.Response(status=202, text='{"error_code": 202, "task_'),
-            InvalidResponseError,
-            True,
-            id="garbled-202",
-        ),
-        pytest.param(
-            lambda: web.json_response({"error_code": 200, "sn": "x"}),
-            InvalidResponseError,
-            True,
-            id="code-200-not-202",
-        ),
-        pytest.param(
-            lambda: web.json_response({"error_code": 550, "sn": "x"}),
-            NoPortAvailableError,
-            False,
-            id="code-550-no-port",
-        ),
-        pytest.param(
-            lambda: web.json_response({"error_code": 400, "sn": "x"}),
-            RejectedError,
-            False,
-            id="code-400",
-        ),
+        pytest.param(_code(200), InvalidResponseError, True, id="code-200-not-202"),
+        pytest.param(_code(550), NoPortAvailableError, False, id="code-550-no-port"),
+        pytest.param(_code(400), RejectedError, False, id="code-400"),
     ],
 )
 async def test_what_may_have_been_queued(
@@ -96,8 +73,7 @@ async def test_what_may_have_been_queued(
     kind: type[ProviderError],
     may_have_sent: bool,
 ) -> None:
-    odd_gateway.responder = _answering(send_answer)
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_gateway.client(http_session, _answering(send_answer))
 
     with pytest.raises(kind) as caught:
         await client.send_sms("hi", ["0711111111"])
@@ -115,17 +91,7 @@ class TestLaterRequest:
         self, client: DinstarClient, sim: SimControl, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         numbers = [f"07{i:08d}" for i in range(300)]
-        original = client.send_sms
-        calls = 0
-
-        async def fail_from_the_second(*args: object, **kwargs: object) -> object:
-            nonlocal calls
-            calls += 1
-            if calls == 2:
-                await sim.faults(send_sms_500_after_queue=True)
-            return await original(*args, **kwargs)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(client, "send_sms", fail_from_the_second)
+        fault_from_the_second_send(client, sim, monkeypatch, send_sms_500_after_queue=True)
         outcome = await client.send_sms_to(numbers, "x", first_user_id=1)
 
         states = [r.state for r in outcome.recipients]

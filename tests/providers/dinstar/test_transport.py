@@ -2,20 +2,18 @@
 
 import base64
 
-import aiohttp
 from aiohttp import web
 import pytest
 
-from custom_components.sms_gateway.providers.dinstar import DinstarClient
 from custom_components.sms_gateway.providers.errors import AuthError
 
-from ..conftest import OddGateway
+from ..conftest import OddClient, OddGateway
 
 BASIC = "Basic " + base64.b64encode(b"admin:admin").decode()
 
 
 async def test_digest_with_a_realm_saying_basic_never_falls_back_to_basic(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
+    odd_gateway: OddGateway, odd_client: OddClient
 ) -> None:
     # A Digest offer we cannot answer (SHA-512) whose realm reads "Basic": the password must
     # not go out as Basic just because the word appears in the header.
@@ -24,15 +22,14 @@ async def test_digest_with_a_realm_saying_basic_never_falls_back_to_basic(
     async def answer(_request: web.Request, _body: bytes) -> web.StreamResponse:
         return web.Response(status=401, headers={"WWW-Authenticate": challenge})
 
-    odd_gateway.responder = answer
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(answer)
     with pytest.raises(AuthError, match="algorithm"):
         await client.query_sms_in_queue()
     assert [seen["authorization"] for seen in odd_gateway.seen] == [None]
 
 
 async def test_basic_with_a_realm_saying_digest_is_answered_with_basic(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
+    odd_gateway: OddGateway, odd_client: OddClient
 ) -> None:
     async def answer(request: web.Request, _body: bytes) -> web.StreamResponse:
         if request.headers.get("Authorization") != BASIC:
@@ -41,14 +38,13 @@ async def test_basic_with_a_realm_saying_digest_is_answered_with_basic(
             )
         return web.json_response({"error_code": 200, "sn": "b", "in_queue": 3})
 
-    odd_gateway.responder = answer
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(answer)
     assert await client.query_sms_in_queue() == 3
     assert [seen["authorization"] for seen in odd_gateway.seen] == [None, BASIC]
 
 
 async def test_unusable_digest_offer_falls_back_to_a_separate_basic_offer(
-    odd_gateway: OddGateway, http_session: aiohttp.ClientSession
+    odd_gateway: OddGateway, odd_client: OddClient
 ) -> None:
     async def answer(request: web.Request, _body: bytes) -> web.StreamResponse:
         if request.headers.get("Authorization") != BASIC:
@@ -58,7 +54,6 @@ async def test_unusable_digest_offer_falls_back_to_a_separate_basic_offer(
             return response
         return web.json_response({"error_code": 200, "sn": "b", "in_queue": 0})
 
-    odd_gateway.responder = answer
-    client = DinstarClient(http_session, odd_gateway.url, "admin", "admin")
+    client = odd_client(answer)
     assert await client.query_sms_in_queue() == 0
     assert [seen["authorization"] for seen in odd_gateway.seen] == [None, BASIC]

@@ -254,7 +254,8 @@ async def test_client_throttle_keeps_under_the_service_limit(plasgate_simulator,
     assert now[0] == 60
 
 
-async def test_429_pauses_the_limiter_then_retries(plasgate_simulator, session, sim):
+async def use_the_minute_up(sim):
+    """Send the 200 messages a minute the service allows, past the client's own limiter."""
     for _ in range(200):
         await sim.http.post(
             "/rest/send",
@@ -262,6 +263,10 @@ async def test_429_pauses_the_limiter_then_retries(plasgate_simulator, session, 
             headers={"X-Secret": "demo"},
             json={"sender": "SMS Info", "to": "85512345678", "content": "x"},
         )
+
+
+async def test_429_pauses_the_limiter_then_retries(plasgate_simulator, session, sim):
+    await use_the_minute_up(sim)
     now = [0.0]
     pauses = []
 
@@ -282,13 +287,7 @@ async def test_429_pauses_the_limiter_then_retries(plasgate_simulator, session, 
 
 async def test_429_after_the_retries_is_rate_limited(plasgate_simulator, session, sim):
     await sim.faults(rate_limit_scope="global")
-    for _ in range(200):
-        await sim.http.post(
-            "/rest/send",
-            params={"private_key": "demo"},
-            headers={"X-Secret": "demo"},
-            json={"sender": "SMS Info", "to": "85512345678", "content": "x"},
-        )
+    await use_the_minute_up(sim)
     client = PlasgateClient(
         session, "demo", "demo", base_url=plasgate_simulator.url, rate_limit_retries=0
     )

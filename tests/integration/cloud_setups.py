@@ -1,0 +1,40 @@
+"""Steps the cloud-account test files share, so that each file states only its own.
+
+Waiting for a simulator's callback, the account's device, the delivery reports a test collects.
+"""
+
+import asyncio
+from collections.abc import Callable
+import logging
+from typing import Any
+
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import device_registry as dr
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.sms_gateway.const import DOMAIN, EVENT_DELIVERY_REPORT
+
+from .conftest import registered_device
+
+
+async def wait_until(condition: Callable[[], bool], seconds: float = 10) -> None:
+    """Callbacks come from the simulator's own tasks, on real time: let them arrive, within a
+    bound (generous: the bound only matters when the test fails)."""
+    try:
+        async with asyncio.timeout(seconds):
+            while not condition():  # noqa: ASYNC110 - no event to wait on: state to poll
+                await asyncio.sleep(0.01)
+    except TimeoutError:
+        raise AssertionError("the callback never arrived") from None
+
+
+def account_device(hass: HomeAssistant, entry: MockConfigEntry) -> dr.DeviceEntry:
+    """The device a cloud account's entry registers for itself."""
+    return registered_device(hass, (DOMAIN, entry.entry_id))
+
+
+def debug_reports(hass: HomeAssistant, caplog: pytest.LogCaptureFixture) -> list[Event[Any]]:
+    """Collect the delivery reports, and the integration's DEBUG lines that explain the refused."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.sms_gateway")
+    return async_capture_events(hass, EVENT_DELIVERY_REPORT)
