@@ -275,15 +275,19 @@ async def web_client(hass: HomeAssistant, hass_client_no_auth: ClientSessionGene
     return client
 
 
-async def unload_if_loaded(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Unload an entry a test left running, before its simulator stops.
+async def wind_down(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSmsLink | RunningPlasgate
+) -> None:
+    """Unload an account a test left running, then stop its simulator calling back.
 
-    A refresh still scheduled (the balance read after a send) would otherwise connect while the
-    simulator's server closes, which trips CPython's asyncio.Server race (gh-109564).
+    Before any server closes: a refresh still scheduled (the balance read after a send) or a
+    delivery report still on its way would otherwise connect to a server as it closes, which
+    trips CPython's asyncio.Server race (gh-109564) on either side.
     """
     if entry.state is ConfigEntryState.LOADED:
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
+    await simulator.sim.tasks.aclose()
 
 
 @pytest.fixture
@@ -298,13 +302,16 @@ async def smslink_account(
         web_client.make_url(f"/api/webhook/{SMSLINK_WEBHOOK_ID}")
     )
     yield await set_up(hass, smslink_entry)
-    await unload_if_loaded(hass, smslink_entry)
+    await wind_down(hass, smslink_entry, smslink_simulator)
 
 
 @pytest.fixture
 async def plasgate_account(
-    hass: HomeAssistant, plasgate_entry: MockConfigEntry, web_client: WebClient
+    hass: HomeAssistant,
+    plasgate_entry: MockConfigEntry,
+    plasgate_simulator: RunningPlasgate,
+    web_client: WebClient,
 ) -> AsyncIterator[MockConfigEntry]:
     """The Plasgate account set up, with an external URL for its delivery reports."""
     yield await set_up(hass, plasgate_entry)
-    await unload_if_loaded(hass, plasgate_entry)
+    await wind_down(hass, plasgate_entry, plasgate_simulator)
