@@ -3,8 +3,8 @@
 Pushes are fast but may be off, lost or repeated; the catch-up reads the gateway's inbox after
 the stored cursor at start-up, on the slow poll and when a push cannot be placed, always with
 flag=all (flag=unread would mark messages read on the gateway). Only the catch-up moves the cursor,
-so an SMS whose push was lost is read by the next one. Both paths go through one memory (store.py),
-so what one of them announced the other stays silent about.
+so an SMS whose push was lost is read by the next one. Both paths go through one memory
+(inbox_store.py), so what one of them announced the other stays silent about.
 """
 
 from __future__ import annotations
