@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 import contextlib
 from dataclasses import dataclass
 import signal
+import ssl
 import sys
 from typing import Any, Protocol
 
@@ -33,8 +34,8 @@ class Simulator(Protocol):
         ...
 
 
-# Options every sub-command has; the others are named after the fields of the service's settings.
-_SHARED_OPTIONS = frozenset({"service", "listen", "https"})
+# Options that are not settings fields: every sub-command's, and plasgate's SMPP listener.
+_SHARED_OPTIONS = frozenset({"service", "listen", "https", "smpp"})
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,14 @@ class SimulatorCommand:
     add_arguments: Callable[[argparse.ArgumentParser], None]
     simulator: Callable[[dict[str, Any]], Simulator]
 
+    def build(self, args: argparse.Namespace) -> Simulator:
+        """Build the simulator from the parsed options."""
+        options = {name: value for name, value in vars(args).items() if name not in _SHARED_OPTIONS}
+        return self.simulator(options)
+
     def build_app(self, args: argparse.Namespace) -> web.Application:
         """Build the simulator from the parsed options and return its app."""
-        options = {name: value for name, value in vars(args).items() if name not in _SHARED_OPTIONS}
-        return self.simulator(options).create_app()
+        return self.build(args).create_app()
 
 
 def _dinstar_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,6 +70,13 @@ def _plasgate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--secret", default="demo")
     parser.add_argument("--username", default="demo", help="HTTP API (/api/send) login")
     parser.add_argument("--password", default="demo")
+    parser.add_argument(
+        "--smpp",
+        type=listen_address,
+        help="HOST:PORT of an SMPP v3.4 listener too (TLS with --https); none by default",
+    )
+    parser.add_argument("--smpp-system-id", default="demo")
+    parser.add_argument("--smpp-password", default="demo")
 
 
 def _smslink_arguments(parser: argparse.ArgumentParser) -> None:
@@ -131,16 +143,37 @@ async def run_until_stopped(name: str, args: argparse.Namespace) -> None:
     try:
         host, port = args.listen
         ssl_context = self_signed_server_context() if args.https else None
-        server = await serve(COMMANDS[name].build_app(args), host, port, ssl_context)
+        sim = COMMANDS[name].build(args)
+        server = await serve(sim.create_app(), host, port, ssl_context)
         print(f"{name} simulator listening on {server.url}", flush=True)
         try:
-            await stop.wait()
+            smpp = getattr(args, "smpp", None)
+            if isinstance(sim, PlasgateSimulator) and smpp is not None:
+                await _serve_smpp(sim, smpp, ssl_context, stop)
+            else:
+                await stop.wait()
         finally:
             await server.stop()
     finally:
         for stop_signal in stop_signals:
             with contextlib.suppress(ValueError, RuntimeError):
                 loop.remove_signal_handler(stop_signal)
+
+
+async def _serve_smpp(
+    sim: PlasgateSimulator,
+    address: tuple[str, int],
+    ssl_context: ssl.SSLContext | None,
+    stop: asyncio.Event,
+) -> None:
+    """Run the Plasgate SMPP listener beside the HTTP one until stop is set."""
+    smpp_host, smpp_port = await sim.smpp.start(*address, ssl_context)
+    host = f"[{smpp_host}]" if ":" in smpp_host else smpp_host
+    print(f"plasgate SMPP listening on {host}:{smpp_port}", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await sim.smpp.stop()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

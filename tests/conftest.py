@@ -86,6 +86,18 @@ async def plasgate_simulator(
 
 
 @pytest.fixture
+async def plasgate_smpp_simulator(
+    socket_enabled: None, plasgate_simulator: RunningPlasgate
+) -> AsyncIterator[RunningPlasgate]:
+    """The Plasgate simulator with its SMPP listener on 127.0.0.1 too (`sim.smpp.address`)."""
+    await plasgate_simulator.sim.smpp.start("127.0.0.1", 0)
+    try:
+        yield plasgate_simulator
+    finally:
+        await plasgate_simulator.sim.smpp.stop()
+
+
+@pytest.fixture
 def smslink_settings() -> SmsLinkSettings:
     """Default credentials (demo/demo); override this fixture to change the account."""
     return SmsLinkSettings()

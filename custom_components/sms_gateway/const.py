@@ -28,6 +28,13 @@ CONF_DEFAULT_RECIPIENTS: Final = "default_recipients"
 CONF_SENDER: Final = "sender"
 CONF_COUNTRY: Final = "country"
 CONF_TEST_MODE: Final = "test_mode"
+# Plasgate over SMPP, under options[CONF_SMPP] (CONF_HOST, CONF_PORT, CONF_PASSWORD from
+# homeassistant.const); no CONF_SMPP (or None) means REST.
+CONF_SMPP: Final = "smpp"
+CONF_SYSTEM_ID: Final = "system_id"
+CONF_TLS: Final = "tls"
+CONF_THROUGHPUT: Final = "throughput"
+CONF_WINDOW: Final = "window"
 CONF_BALANCE: Final = "balance"
 CONF_BALANCE_CODE: Final = "code"
 CONF_BALANCE_PATTERN: Final = "pattern"

@@ -14,6 +14,7 @@ from .const import (
     CONF_DEFAULT_RECIPIENTS,
     CONF_PRIVATE_KEY,
     CONF_SECRET,
+    CONF_SYSTEM_ID,
 )
 from .runtime import SmsGatewayEntry
 
@@ -26,6 +27,7 @@ TO_REDACT = {
     CONF_PRIVATE_KEY,
     CONF_SECRET,
     CONF_CLOUDHOOK_URL,
+    CONF_SYSTEM_ID,  # the SMPP login
     "number",
     "numbers",  # SMS to Assist's allowed numbers
     "imsi",

@@ -3,7 +3,7 @@
 PlasgateSimulator passes itself as a SteeredAccount, so there is no import back to it.
 """
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -12,6 +12,7 @@ from simulators.control_fields import (
     ControlError,
     json_object,
     non_empty_text_field,
+    text_field,
     text_list_field,
 )
 from simulators.plasgate.api import PlasgateApi
@@ -21,6 +22,7 @@ from simulators.plasgate.delivery import OUTCOMES, Delivery
 from simulators.plasgate.faults import FAULTS
 from simulators.plasgate.limits import RateLimiter
 from simulators.plasgate.settings import PlasgateSettings
+from simulators.plasgate.smpp.server import SmppServer
 
 
 class SteeredAccount(Steerable, Protocol):
@@ -32,12 +34,27 @@ class SteeredAccount(Steerable, Protocol):
     callbacks: CallbackSender
     delivery: Delivery
     api: PlasgateApi
+    smpp: SmppServer
 
 
 class PlasgateControl(ControlApi[SteeredAccount]):
     """Routes /_sim/* to the simulator."""
 
     table = FAULTS
+
+    def apply_faults(self, body: dict[str, Any]) -> None:
+        """Set the switches; the SMPP server acts on its own (drop_binds, malformed, half_open)."""
+        for name, value in body.items():
+            self._sim.faults[name] = value
+            self._sim.smpp.switched(name, value)
+
+    @control_route("POST", "/_sim/incoming")
+    async def _incoming(self, request: web.Request) -> web.StreamResponse:
+        """Store an MO for the SMPP side and write it to a bound receiver if there is one."""
+        body = await json_object(request)
+        source, destination = non_empty_text_field(body, "from"), non_empty_text_field(body, "to")
+        mo, written = self._sim.smpp.receive(source, destination, text_field(body, "text"))
+        return ok({"id": mo.id, "delivered_to": written})
 
     @control_route("POST", "/_sim/credentials")
     async def _credentials(self, request: web.Request) -> web.StreamResponse:
@@ -82,4 +99,5 @@ class PlasgateControl(ControlApi[SteeredAccount]):
         self._sim.limiter.reset()
         self._sim.api.messages.clear()
         self._sim.callbacks.history.clear()
+        self._sim.smpp.reset()
         return ok({})

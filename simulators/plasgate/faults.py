@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from simulators.plasgate.smpp.malformed import MALFORMED_KINDS
+from simulators.plasgate.smpp.receipts import STATES as SMPP_DLR_STATS
 from simulators.switches import SwitchTable, int_between, is_bool, number_between, one_of
 
 REST_SHAPES = ("go", "jasmin_rest", "jasmin_text")
@@ -49,6 +51,16 @@ FAULTS = SwitchTable(
         "latency_ms": (0, int_between(0, 600_000)),
         "http_5xx_rate": (0.0, number_between(0, 1)),
         "malformed_answers": (False, is_bool),
+        # SMPP: drop_binds and malformed act once when set, then reset themselves.
+        "smpp_drop_binds": (False, is_bool),
+        "smpp_refuse_binds": (False, is_bool),
+        "smpp_throttle_next": (0, int_between(0, 1_000_000)),
+        "smpp_resp_delay_s": (0.0, number_between(0, 3600)),
+        "smpp_silent": (False, is_bool),
+        "smpp_half_open": (False, is_bool),
+        "smpp_drop_after_submit": (0, int_between(0, 1_000_000)),
+        "smpp_malformed": ("", one_of(*MALFORMED_KINDS)),
+        "smpp_dlr_stat": ("DELIVRD", one_of(*SMPP_DLR_STATS)),
     }
 )
 default_switches = FAULTS.defaults

@@ -1,7 +1,8 @@
-"""A Plasgate SMS cloud (REST, batch and HTTP APIs, DLR callbacks) run in-process (spec §3).
+"""A Plasgate SMS cloud (REST, batch, HTTP and SMPP APIs, DLR callbacks) run in-process (spec §3).
 
     sim = PlasgateSimulator(PlasgateSettings(private_key="demo", secret="demo"))
     server = await serve(sim.create_app())
+    await sim.smpp.start()  # SMPP listens only once started
 
 The simulator is written from the spec alone: it must never import the client it checks.
 """
@@ -22,11 +23,12 @@ from simulators.plasgate.delivery import Delivery
 from simulators.plasgate.faults import default_switches
 from simulators.plasgate.limits import RateLimiter
 from simulators.plasgate.settings import PlasgateSettings
+from simulators.plasgate.smpp.server import SmppServer
 from simulators.simulator_app import simulator_app
 
 __all__ = ["PlasgateSettings", "PlasgateSimulator"]
 
-_SECRET_FIELDS = frozenset({"private_key", "secret", "password"})
+_SECRET_FIELDS = frozenset({"private_key", "secret", "password", "smpp_password"})
 
 
 class PlasgateSimulator:
@@ -49,6 +51,7 @@ class PlasgateSimulator:
             random.Random(self.settings.seed),
             ca_bundle_pem(),
         )
+        self.smpp = SmppServer(self.settings, self.switches)
 
     @property
     def faults(self) -> dict[str, Any]:
@@ -82,4 +85,5 @@ class PlasgateSimulator:
                 "by_id": dict(self.delivery.outcomes_by_id),
                 "by_number": dict(self.delivery.outcomes_by_number),
             },
+            "smpp": self.smpp.snapshot(),
         }

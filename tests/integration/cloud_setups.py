@@ -8,12 +8,19 @@ from collections.abc import Callable
 import logging
 from typing import Any
 
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.core import Event, HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.sms_gateway.const import DOMAIN, EVENT_DELIVERY_REPORT
+from custom_components.sms_gateway.const import (
+    CONF_PROVIDER,
+    DOMAIN,
+    EVENT_DELIVERY_REPORT,
+    PROVIDER_PLASGATE,
+)
 
 from .conftest import registered_device
 
@@ -38,3 +45,17 @@ def debug_reports(hass: HomeAssistant, caplog: pytest.LogCaptureFixture) -> list
     """Collect the delivery reports, and the integration's DEBUG lines that explain the refused."""
     caplog.set_level(logging.DEBUG, logger="custom_components.sms_gateway")
     return async_capture_events(hass, EVENT_DELIVERY_REPORT)
+
+
+async def open_options(hass: HomeAssistant, entry: MockConfigEntry) -> ConfigFlowResult:
+    """Open the cloud options form: one page, or for Plasgate the first page of its menu."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    if entry.data[CONF_PROVIDER] == PROVIDER_PLASGATE:
+        assert result["type"] is FlowResultType.MENU
+        assert result["menu_options"] == ["account", "smpp"]
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {"next_step_id": "account"}
+        )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "account"
+    return result

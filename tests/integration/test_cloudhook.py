@@ -32,6 +32,7 @@ from custom_components.sms_gateway.const import (
     EVENT_DELIVERY_REPORT,
 )
 from tests.conftest import RunningPlasgate, RunningSmsLink
+from tests.integration.cloud_setups import open_options
 
 from .conftest import (
     PLASGATE_DEFAULT_RECIPIENT,
@@ -111,7 +112,7 @@ def issues(hass: HomeAssistant) -> dict[str, ir.IssueEntry]:
 
 async def shown_callback_url(hass: HomeAssistant, entry: MockConfigEntry) -> str:
     """The URL the account's options page shows, as the repairs tell the user to look there."""
-    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await open_options(hass, entry)
     hass.config_entries.options.async_abort(result["flow_id"])
     url: str = result["description_placeholders"]["callback_url"]
     return url

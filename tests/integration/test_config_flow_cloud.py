@@ -40,6 +40,7 @@ from custom_components.sms_gateway.const import (
 )
 from custom_components.sms_gateway.providers import plasgate, smslink
 from tests.conftest import RunningPlasgate, RunningSmsLink
+from tests.integration.cloud_setups import open_options
 
 from .conftest import (
     PLASGATE_DEFAULT_RECIPIENT,
@@ -771,14 +772,6 @@ async def test_plasgate_reconfigure_with_another_entrys_key(
 
 
 # --- options --------------------------------------------------------------------------------
-
-
-async def open_options(hass: HomeAssistant, entry: MockConfigEntry) -> ConfigFlowResult:
-    """Open the cloud options form (one page, no menu)."""
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "account"
-    return result
 
 
 async def test_smslink_options(

@@ -22,7 +22,7 @@ import phonenumbers
 import voluptuous as vol
 
 from ..assist.options import assist_from_form, assist_schema, assist_shown
-from ..const import CONF_ASSIST, CONF_COUNTRY, CONF_DEFAULT_RECIPIENTS, CONF_SENDER
+from ..const import CONF_ASSIST, CONF_COUNTRY, CONF_DEFAULT_RECIPIENTS, CONF_SENDER, CONF_SMPP
 from ..form_fields import phone_numbers_field
 from ..options_reload import ReloadingOptionsFlow
 from ..phone_numbers import default_country, positions, sort_numbers
@@ -32,6 +32,7 @@ from .callback_url import callback_url
 from .catalog import service_of
 from .login import form_sender
 from .service import CloudService
+from .smpp_options import smpp_from_form, smpp_schema, smpp_shown
 
 # Countries whose calling code is known: a national number needs it.
 _COUNTRY_SELECTOR: Final = CountrySelector(
@@ -140,4 +141,24 @@ class CloudOptionsFlow(ReloadingOptionsFlow):
             description_placeholders=placeholders,
         )
 
-    async_step_init = async_step_account  # the flow opens on its one page
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Open on the account page; a service that speaks SMPP offers its page too."""
+        if not service_of(self.config_entry.data).smpp:
+            return await self.async_step_account(user_input)
+        return self.async_show_menu(step_id="init", menu_options=["account", "smpp"])
+
+    async def async_step_smpp(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Take the SMPP server and login; saving binds once to check them."""
+        options = self.config_entry.options
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            smpp, errors = await smpp_from_form(user_input, options)
+            if not errors:
+                return self.async_save_options({**options, CONF_SMPP: smpp})
+        return self.async_show_form(
+            step_id="smpp",
+            data_schema=self.add_suggested_values_to_schema(
+                smpp_schema(), user_input or smpp_shown(options)
+            ),
+            errors=errors,
+        )

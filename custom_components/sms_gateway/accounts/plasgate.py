@@ -21,7 +21,13 @@ from homeassistant.core import HomeAssistant
 from ..const import CONF_PRIVATE_KEY, CONF_SECRET, DEFAULT_PLASGATE_COUNTRY, PROVIDER_PLASGATE
 from ..providers import plasgate
 from ..providers.errors import MAY_HAVE_SENT, InvalidPushError, ProviderError
-from ..providers.plasgate import MAX_RECIPIENTS_PER_BATCH, DeliveryState, DlrOptions, PlasgateClient
+from ..providers.plasgate import (
+    MAX_RECIPIENTS_PER_BATCH,
+    DeliveryReport,
+    DeliveryState,
+    DlrOptions,
+    PlasgateClient,
+)
 from ..sending import (
     STATUS_DELIVERED,
     STATUS_FAILED,
@@ -43,6 +49,11 @@ _STATUS: Final = {
     DeliveryState.UNDELIVERED: STATUS_FAILED,
     DeliveryState.REJECTED: STATUS_FAILED,
 }
+
+
+def report_status(report: DeliveryReport) -> str | None:
+    """Name the send status a Plasgate report (callback or SMPP receipt) gives; None for none."""
+    return _STATUS.get(report.state)
 
 
 def plasgate_unique_id(private_key: str) -> str:
@@ -114,7 +125,7 @@ class PlasgateCallbacks(CallbackReceiver):
             self._on_batch(_strings(fields))
             return web.Response(status=HTTPStatus.OK)
         report = plasgate.parse_delivery_report(_strings(fields))
-        self._report(report.message_id, _STATUS.get(report.state), report.status)
+        self._report(report.message_id, report_status(report), report.status)
         return web.Response(status=HTTPStatus.OK, text=plasgate.DLR_ACK)
 
     def _on_batch(self, fields: Mapping[str, str]) -> None:
@@ -164,5 +175,6 @@ PLASGATE: Final = CloudService[PlasgateClient](
     receiver=PlasgateCallbacks,
     unique_id=_unique_id,
     device=DeviceModel("Plasgate", "REST API key", "https://cloud.plasgate.com"),
-    platforms=(Platform.NOTIFY,),
+    platforms=(Platform.NOTIFY, Platform.SENSOR),
+    smpp=True,
 )

@@ -19,6 +19,7 @@ from ..runtime import SendOptions
 from .balance import SmsLinkBalanceCoordinator
 from .sender import CloudSendTracker, CloudSms
 from .service import CloudService
+from .smpp_link import SmppAccount
 
 _REFUSED: Final = {"ports": "ports_not_supported", "encoding": "encoding_not_supported"}
 """A service picks its own route and alphabet: neither ports nor an encoding can be chosen."""
@@ -35,6 +36,8 @@ class AccountData:
     device_info: DeviceInfo
     """The account's device, where its entities are."""
     balance: SmsLinkBalanceCoordinator | None = None
+    smpp: SmppAccount | None = None
+    """The SMPP link of a Plasgate account that sends over SMPP."""
     refused_options: Mapping[str, str] = field(default_factory=lambda: dict(_REFUSED))
 
     @property
@@ -78,6 +81,7 @@ class AccountData:
             "provider": self.provider,
             "balance": None if balance is None else asdict(balance.data),
             "balance_last_update_success": None if balance is None else balance.last_update_success,
+            "smpp": None if self.smpp is None else self.smpp.diagnostics(),
         }
 
 

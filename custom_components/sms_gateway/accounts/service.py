@@ -31,6 +31,9 @@ type ReceiverFactory = Callable[[ConfigEntry, CloudSendTracker], CallbackReceive
 class CloudClient(Protocol):
     """What the wing asks of every service's client besides its own calls."""
 
+    sender: str
+    """The account's own sender, checked."""
+
     def normalise_number(self, number: str) -> str:
         """Return the number as the service takes it, or raise InvalidInputError."""
         ...
@@ -59,6 +62,7 @@ class Connection:
     """What a set-up account works with: its submitter, its number form and its balance."""
 
     submitter: Submitter
+    sender: str
     normalise_number: Callable[[str], str]
     read_balance: BalanceRead | None
 
@@ -86,6 +90,7 @@ class CloudService[C: CloudClient]:
     callback_url_by_hand: bool = False  # the user pastes the callback URL into the account
     option_switches: tuple[str, ...] = ()  # on/off options of the account, off at first
     receives_sms: bool = False  # incoming SMS arrive (so SMS to Assist can be offered)
+    smpp: bool = False  # the account may send and receive over SMPP instead (options)
 
     def form_error(self, key: str) -> str:
         """Name a form error in the service's own words: each has its own login and sender rules.
@@ -140,6 +145,7 @@ class CloudService[C: CloudClient]:
         read = self.read_balance
         return Connection(
             submitter=self.submitter(client, hass, entry),
+            sender=client.sender,
             normalise_number=client.normalise_number,
             read_balance=None if read is None else lambda: read(client),
         )

@@ -26,6 +26,8 @@ from .credit_watch import async_delete_credit_issue, async_follow_credit
 from .devices import account_device_info
 from .runtime import AccountConfigEntry, AccountData
 from .sender import CloudSendTracker
+from .smpp_link import SmppAccount, memory_store, smpp_options, smpp_settings
+from .smpp_sender import SmppSubmitter
 
 
 async def async_setup_cloud(hass: HomeAssistant, entry: AccountConfigEntry) -> None:
@@ -48,20 +50,24 @@ async def async_setup_cloud(hass: HomeAssistant, entry: AccountConfigEntry) -> N
         balance = SmsLinkBalanceCoordinator(hass, entry, connection.read_balance)
         await balance.async_config_entry_first_refresh()
         entry.async_on_unload(async_follow_credit(hass, balance, service.device.url))
+    smpp = _smpp_account(hass, entry)
     sends = CloudSendTracker(
         hass,
         entry,
-        connection.submitter,
+        connection.submitter if smpp is None else SmppSubmitter(smpp.link, connection.sender),
         connection.normalise_number,
         after_send=None if balance is None else balance.async_request_refresh,
     )
     await sends.async_load()
+    if smpp is not None:
+        await smpp.async_start(sends)
     entry.runtime_data = AccountData(
         service=service,
         device_info=account_device_info(entry, service.device),
         sends=sends,
         country=entry.options.get(CONF_COUNTRY) or default_country(hass, service.country),
         balance=balance,
+        smpp=smpp,
     )
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **entry.runtime_data.device_info
@@ -72,9 +78,25 @@ async def async_setup_cloud(hass: HomeAssistant, entry: AccountConfigEntry) -> N
     await CloudhookManager(hass, entry, url_by_hand=service.callback_url_by_hand).async_start()
 
 
+def _smpp_account(hass: HomeAssistant, entry: AccountConfigEntry) -> SmppAccount | None:
+    """Build the account's SMPP link where its options choose SMPP; raise for bad settings."""
+    options = smpp_options(entry.options)
+    if options is None:
+        return None
+    try:
+        return SmppAccount(hass, entry, smpp_settings(options))
+    except InvalidInputError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_settings",
+            translation_placeholders={"error": str(err)},
+        ) from err
+
+
 async def async_remove_account(hass: HomeAssistant, entry: ConfigEntry[Any]) -> None:
     """Forget a deleted account's send ids, give back its cloudhook, drop its repairs."""
     await async_remove_send_store(hass, entry.entry_id)
+    await memory_store(hass, entry.entry_id).async_remove()
     await async_remove_cloudhook(hass, entry.data)
     async_delete_callback_issues(hass, entry.entry_id)
     async_delete_credit_issue(hass, entry.entry_id)

@@ -63,7 +63,7 @@ def is_gsm7(text: str) -> bool:
     return all(char in _GSM7_BASIC or char in _GSM7_EXTENSION for char in text)
 
 
-def _unit_sizes(text: str, encoding: Encoding) -> list[int]:
+def unit_sizes(text: str, encoding: Encoding) -> list[int]:
     """Size of each character in the alphabet's units: septets, or UTF-16 code units."""
     if encoding is Encoding.GSM7:
         return [2 if char in _GSM7_EXTENSION else 1 for char in text]
@@ -131,7 +131,7 @@ def plan_text(text: str, encoding: Encoding | None = None) -> TextPlan:
         encoding = Encoding.GSM7 if carries_gsm7 else Encoding.UCS2
     elif encoding is Encoding.GSM7 and not carries_gsm7:
         raise InvalidInputError("The message text has characters the GSM 7-bit alphabet lacks")
-    sizes = _unit_sizes(text, encoding)
+    sizes = unit_sizes(text, encoding)
     if encoding is Encoding.GSM7:
         segments = _count_segments(sizes, GSM7_SINGLE, GSM7_MULTI)
     else:

@@ -53,6 +53,11 @@ _RECEIPT_STATES: Final = {
 }
 
 
+def receipt_state(stat: str) -> DeliveryState:
+    """Read a receipt's `stat` (DELIVRD, UNDELIV...) as a state; UNKNOWN for any other word."""
+    return _RECEIPT_STATES.get(stat.upper(), DeliveryState.UNKNOWN)
+
+
 @dataclass(frozen=True, slots=True)
 class DeliveryReport:
     """One DLR: level 1 (SMSC) or 2 (terminal) with the receipt fields when present."""

@@ -66,7 +66,8 @@ class DlrOptions:
         }
 
 
-def _check_sender(sender: str) -> str:
+def check_sender(sender: str) -> str:
+    """Refuse a sender Plasgate cannot take (blank, controls, over 11 characters)."""
     check_sender_text(sender)
     if len(sender) > MAX_SENDER:
         raise InvalidInputError(f"The sender is longer than {MAX_SENDER} characters")
@@ -129,7 +130,7 @@ class PlasgateClient:
             ssl_context=ssl_context,
             rate_limit_retries=rate_limit_retries,
         )
-        self.sender = _check_sender(sender)
+        self.sender = check_sender(sender)
         self.calling_code = plasgate_calling_code(calling_code)
         self.send_limiter = send_limiter or SlidingWindowLimiter(SEND_PER_MINUTE)
         self.batch_limiter = batch_limiter or SlidingWindowLimiter(BATCH_PER_MINUTE)
@@ -144,7 +145,7 @@ class PlasgateClient:
     ) -> SendReceipt:
         """Send one SMS through `/rest/send`; `#ma#...#ma#` regions are masked in reports."""
         body: dict[str, Any] = {
-            "sender": _check_sender(sender or self.sender),
+            "sender": check_sender(sender or self.sender),
             "to": self.normalise_number(to),
             "content": _check_content(text),
         }
@@ -172,7 +173,7 @@ class PlasgateClient:
         numbers = _unique(self.normalise_number(number) for number in recipients)
         if not numbers:
             raise InvalidInputError("There are no recipients")
-        globals_: dict[str, Any] = {"sender": _check_sender(sender or self.sender)}
+        globals_: dict[str, Any] = {"sender": check_sender(sender or self.sender)}
         if dlr is not None:
             globals_.update(dlr.fields())
         config = {
