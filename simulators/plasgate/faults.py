@@ -59,6 +59,8 @@ FAULTS = SwitchTable(
         "smpp_silent": (False, is_bool),
         "smpp_half_open": (False, is_bool),
         "smpp_drop_after_submit": (0, int_between(0, 1_000_000)),
+        # The next N deliver_sm_resp are lost with the connection: the MO is delivered again.
+        "smpp_lose_deliver_resp": (0, int_between(0, 1_000_000)),
         "smpp_malformed": ("", one_of(*MALFORMED_KINDS)),
         "smpp_dlr_stat": ("DELIVRD", one_of(*SMPP_DLR_STATS)),
     }

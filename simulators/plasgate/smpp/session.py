@@ -175,6 +175,11 @@ class Session:
         elif command == Command.SUBMIT_SM:
             self._submit(pdu)
         elif command == Command.DELIVER_SM_RESP:
+            if self._host.switches["smpp_lose_deliver_resp"] > 0:
+                # The answer is lost on its way, and the link with it: the MO stays pending.
+                self._host.switches["smpp_lose_deliver_resp"] -= 1
+                self.abort()
+                return
             callback = self._waiting.pop(pdu.sequence, None)
             if callback is not None:
                 callback(pdu.status)

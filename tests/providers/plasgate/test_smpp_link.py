@@ -1,0 +1,175 @@
+"""The SMPP link against the simulator's SMPP server: bind, submit, receipts, incoming SMS."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from custom_components.sms_gateway.providers.errors import AuthError, RejectedError
+from custom_components.sms_gateway.providers.plasgate import DeliveryState
+from custom_components.sms_gateway.providers.plasgate.smpp import (
+    IncomingMemory,
+    LinkState,
+    check_login,
+)
+from tests.conftest import RunningPlasgate
+from tests.integration.cloud_setups import wait_until as until
+
+from .smpp_setups import fast_settings, running_link
+
+NUMBER = "85512345678"
+
+
+async def set_faults(sim: RunningPlasgate, **switches: object) -> None:
+    async with httpx.AsyncClient(base_url=sim.url) as client:
+        (await client.post("/_sim/faults", json=switches)).raise_for_status()
+
+
+async def test_binds_submits_and_hears_the_receipt(
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    async with running_link(fast_settings(plasgate_smpp_simulator)) as (link, heard):
+        await until(lambda: link.state is LinkState.BOUND)
+        ids = await link.submit(NUMBER, "Hello from SMPP", sender="SMS Info", delivery_report=True)
+        await until(lambda: len(heard.reports) == 1)
+    submitted = plasgate_smpp_simulator.sim.smpp.snapshot()["submitted"]
+    assert [(m["to"], m["text"], m["sender"]) for m in submitted] == [
+        (NUMBER, "Hello from SMPP", "SMS Info")
+    ]
+    assert ids == [submitted[0]["message_id"]]
+    assert heard.reports[0].message_id == ids[0]
+    assert heard.reports[0].state is DeliveryState.DELIVERED
+    assert heard.states[:2] == [LinkState.CONNECTING, LinkState.BOUND]
+    assert heard.states[-1] is LinkState.STOPPED
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("€" * 81, 2),  # GSM-7 extension characters cost two septets each
+        ("Привет, мир! " * 12, 3),  # UCS-2, 156 characters
+        ("a" * 160, 1),
+        ("😀" * 40, 2),  # surrogate pairs are never cut
+    ],
+)
+async def test_long_texts_go_in_parts_and_arrive_whole(
+    plasgate_smpp_simulator: RunningPlasgate, text: str, parts: int
+) -> None:
+    async with running_link(fast_settings(plasgate_smpp_simulator)) as (link, heard):
+        ids = await link.submit(NUMBER, text, sender="SMS Info", delivery_report=True)
+        await until(lambda: len(heard.reports) == parts)
+    (submitted,) = plasgate_smpp_simulator.sim.smpp.snapshot()["submitted"]
+    assert submitted["text"] == text
+    assert submitted["parts"] == parts
+    assert len(ids) == parts
+
+
+async def test_no_report_asked_none_comes(plasgate_smpp_simulator: RunningPlasgate) -> None:
+    async with running_link(fast_settings(plasgate_smpp_simulator)) as (link, heard):
+        await link.submit(NUMBER, "quiet", sender="SMS Info", delivery_report=False)
+        await until(lambda: plasgate_smpp_simulator.sim.smpp.snapshot()["submitted"] != [])
+    assert heard.reports == []
+
+
+async def test_an_incoming_sms_is_told_once(plasgate_smpp_simulator: RunningPlasgate) -> None:
+    smpp = plasgate_smpp_simulator.sim.smpp
+    async with running_link(fast_settings(plasgate_smpp_simulator)) as (link, heard):
+        await until(lambda: link.state is LinkState.BOUND)
+        await smpp.deliver("85598765432", "1234", "Salut ☺")
+        await smpp.deliver("85598765432", "1234", "Ж" * 150)  # three UCS-2 parts
+        await until(lambda: len(heard.received) == 2)
+        await until(lambda: all(mo["state"] == "acked" for mo in smpp.snapshot()["mo"]))
+    assert [(sms.source, sms.destination, sms.text) for sms in heard.received] == [
+        ("85598765432", "1234", "Salut ☺"),
+        ("85598765432", "1234", "Ж" * 150),
+    ]
+    assert heard.received[1].parts == 3
+    assert link.memory.pending == {}
+
+
+async def test_two_identical_sms_are_two_sms(plasgate_smpp_simulator: RunningPlasgate) -> None:
+    """Only a redelivery the server may owe us is dropped, never a second SMS of the same text."""
+    smpp = plasgate_smpp_simulator.sim.smpp
+    async with running_link(fast_settings(plasgate_smpp_simulator)) as (link, heard):
+        await until(lambda: link.state is LinkState.BOUND)
+        await smpp.deliver("85598765432", "1234", "yes")
+        await until(lambda: len(heard.received) == 1)
+        await smpp.deliver("85598765432", "1234", "yes")
+        await until(lambda: len(heard.received) == 2)
+
+
+async def test_the_same_text_after_a_reconnect_is_a_new_sms(
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    """An answer the server proved it read is not waited for again after the session ends."""
+    smpp = plasgate_smpp_simulator.sim.smpp
+    async with running_link(fast_settings(plasgate_smpp_simulator)) as (link, heard):
+        await until(lambda: link.state is LinkState.BOUND)
+        await smpp.deliver("85598765432", "1234", "yes")
+        await until(lambda: len(heard.received) == 1)
+        await until(lambda: smpp.snapshot()["counts"].get("enquire_link", 0) >= 1)
+        await set_faults(plasgate_smpp_simulator, smpp_drop_binds=True)
+        await until(lambda: heard.states.count(LinkState.BOUND) == 2)
+        await smpp.deliver("85598765432", "1234", "yes")
+        await until(lambda: len(heard.received) == 2)
+    assert link.memory.expected == {}
+
+
+async def test_a_lost_answer_brings_a_redelivery_that_fires_nothing(
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    smpp = plasgate_smpp_simulator.sim.smpp
+    await set_faults(plasgate_smpp_simulator, smpp_lose_deliver_resp=1)
+    async with running_link(fast_settings(plasgate_smpp_simulator)) as (link, heard):
+        await until(lambda: link.state is LinkState.BOUND)
+        await smpp.deliver("85598765432", "1234", "only once")
+        await until(lambda: [mo["state"] for mo in smpp.snapshot()["mo"]] == ["acked"])
+        (mo,) = smpp.snapshot()["mo"]
+    assert mo["attempts"] == 2  # the server did deliver it again
+    assert [sms.text for sms in heard.received] == ["only once"]
+    assert link.memory.expected == {}
+
+
+async def test_the_memory_carries_a_redelivery_across_a_restart(
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    smpp = plasgate_smpp_simulator.sim.smpp
+    await set_faults(plasgate_smpp_simulator, smpp_lose_deliver_resp=1, smpp_refuse_binds=False)
+    async with running_link(fast_settings(plasgate_smpp_simulator)) as (link, heard):
+        await until(lambda: link.state is LinkState.BOUND)
+        await set_faults(plasgate_smpp_simulator, smpp_refuse_binds=True)
+        await smpp.deliver("85598765432", "1234", "across a restart")
+        await until(lambda: link.memory.expected != {})
+    saved = link.memory.as_dict()
+    assert [sms.text for sms in heard.received] == ["across a restart"]
+
+    await set_faults(plasgate_smpp_simulator, smpp_refuse_binds=False)
+    memory = IncomingMemory.from_dict(saved)
+    async with running_link(fast_settings(plasgate_smpp_simulator), memory) as (_, heard_after):
+        await until(lambda: [mo["state"] for mo in smpp.snapshot()["mo"]] == ["acked"])
+    assert heard_after.received == []
+
+
+async def test_a_wrong_password_is_refused(plasgate_smpp_simulator: RunningPlasgate) -> None:
+    settings = fast_settings(plasgate_smpp_simulator, password="wrong")
+    with pytest.raises(AuthError):
+        await check_login(settings)
+    async with running_link(settings) as (link, heard):
+        await until(lambda: link.state is LinkState.REFUSED)
+    assert LinkState.BOUND not in heard.states
+
+
+async def test_check_login_binds_and_unbinds(plasgate_smpp_simulator: RunningPlasgate) -> None:
+    await check_login(fast_settings(plasgate_smpp_simulator))
+    counts = plasgate_smpp_simulator.sim.smpp.snapshot()["counts"]
+    assert counts.get("bind_transceiver") == 1
+    assert counts.get("unbind") == 1
+
+
+async def test_a_refused_destination_fails_and_is_not_resent(
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    async with running_link(fast_settings(plasgate_smpp_simulator)) as (link, _):
+        with pytest.raises(RejectedError, match="ESME_RINVSRCADR"):
+            await link.submit(NUMBER, "hi", sender="Unknown", delivery_report=True)
+    assert plasgate_smpp_simulator.sim.smpp.snapshot()["counts"]["submit_sm"] == 1
