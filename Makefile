@@ -11,7 +11,7 @@ comma := ,
 space := $(empty) $(empty)
 FLOWS := $(addprefix custom_components/sms_gateway/,config_flow.py gateway/flow.py \
   gateway/options_flow.py gateway/balance_options.py accounts/flow.py accounts/login.py \
-  accounts/options_flow.py routes/flow.py options_reload.py form_fields.py)
+  accounts/options_flow.py accounts/smpp_options.py routes/flow.py options_reload.py form_fields.py)
 
 .PHONY: test check demo demo-run demo-sms setup lint typecheck pytest bench pin-newest clean \
   browser screenshots

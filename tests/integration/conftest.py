@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
-from unittest.mock import PropertyMock, patch
+from unittest.mock import AsyncMock, PropertyMock, patch
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
@@ -190,6 +190,13 @@ def snapshot_entities(hass: HomeAssistant, snapshot: SnapshotAssertion, entry_id
             "attributes": _plain_keys(state.attributes),
         }
         assert shown == snapshot(name=f"{entity.entity_id}-state")
+
+
+@pytest.fixture
+def mock_setup_entry() -> Iterator[AsyncMock]:
+    """Keep a flow test about the flow: a created or changed entry is not set up."""
+    with patch("custom_components.sms_gateway.async_setup_entry", return_value=True) as setup:
+        yield setup
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 """The SMS to Assist options: a page of the gateway's options, a section of an SMSLink account's."""
 
-from collections.abc import Iterator
-from unittest.mock import AsyncMock, patch
+from unittest.mock import AsyncMock
 
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sms_gateway.assist.options import (
@@ -25,13 +23,6 @@ from .test_config_flow import open_options, suggested_values
 from .test_config_flow_cloud import fields, open_options as open_account_options
 
 OFF = {"enabled": False, "numbers": [], "agent_id": DEFAULT_AGENT, "rate_limit": 10}
-
-
-@pytest.fixture
-def mock_setup_entry() -> Iterator[AsyncMock]:
-    """Keep these tests about the flow: a saved account is not set up again."""
-    with patch("custom_components.sms_gateway.async_setup_entry", return_value=True) as setup:
-        yield setup
 
 
 def test_off_with_nobody_allowed_unless_the_options_say_otherwise() -> None:

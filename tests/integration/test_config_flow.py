@@ -5,7 +5,7 @@ what the flow stores, not the integration. The options tests that need a running
 `init_integration`, which sets it up for real against the simulator.
 """
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 import re
 import socket
@@ -55,13 +55,6 @@ from .conftest import SERIAL, WEBHOOK_ID
 GET_PORT_INFO = "custom_components.sms_gateway.providers.dinstar.DinstarClient.get_port_info"
 OTHER_SERIAL = "da00-0030-1901-9999"
 INTERNAL_URL = "http://192.168.1.10:8123"
-
-
-@pytest.fixture
-def mock_setup_entry() -> Iterator[AsyncMock]:
-    """Keep the flow tests about the flow: the created entry is not set up."""
-    with patch("custom_components.sms_gateway.async_setup_entry", return_value=True) as setup_entry:
-        yield setup_entry
 
 
 @pytest.fixture

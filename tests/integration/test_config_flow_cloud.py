@@ -5,7 +5,6 @@ tests: these test what the flow stores. Home Assistant Cloud has no simulator, s
 are mocked where a cloudhook is wanted.
 """
 
-from collections.abc import Iterator
 import hashlib
 import logging
 import re
@@ -69,13 +68,6 @@ CHECKS = {PROVIDER_SMSLINK: SMSLINK_BALANCE, PROVIDER_PLASGATE: PLASGATE_CERTIFI
 def plasgate_id(private_key: str) -> str:
     """The contract's unique id of a Plasgate key, computed here independently of the flow."""
     return "plasgate_" + hashlib.sha256(private_key.encode()).hexdigest()[:16]
-
-
-@pytest.fixture
-def mock_setup_entry() -> Iterator[AsyncMock]:
-    """Keep the flow tests about the flow: the created entry is not set up."""
-    with patch("custom_components.sms_gateway.async_setup_entry", return_value=True) as setup_entry:
-        yield setup_entry
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from homeassistant.exceptions import HomeAssistantError
 
 from ..bus_events import Origin, async_fire_delivery_report, async_fire_sms_sent
 from ..const import DOMAIN, LOGGER
-from ..providers.errors import MAY_HAVE_SENT, AuthError, ProviderError
+from ..errors import translated_error
+from ..providers.errors import MAY_HAVE_SENT, AuthError, ProviderError, ProviderUnreachableError
 from ..sending import (
     STATUS_DELIVERED,
     STATUS_FAILED,
@@ -132,6 +133,8 @@ class CloudSendTracker:
         except AuthError:
             self._entry.async_start_reauth(self._hass)
             raise
+        except ProviderUnreachableError as err:
+            raise translated_error(err) from err  # no connection was made: nothing went
         except MAY_HAVE_SENT as err:
             raise uncertain_send_error(len(numbers), self._origin().provider, err) from err
         for sms in outcome.recipients:

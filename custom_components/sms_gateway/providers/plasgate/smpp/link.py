@@ -286,13 +286,10 @@ class SmppLink:
         pdu = _submit_pdu(destination, sender, segment, delivery_report=delivery_report)
         for _ in range(_THROTTLED_RETRIES):
             session = await self._wait_bound()
-            slot = await self._limiter.acquire()
             try:
-                header, answer = await session.call(pdu, windowed=True)
+                header, answer = await session.submit(pdu, self._limiter)
             except SessionClosedError:
                 continue  # never written: it goes on the next session
-            finally:
-                self._limiter.settle(slot)
             if header.status == Status.OK and header.command_id != Command.GENERIC_NACK:
                 return answer[16:].split(b"\0", 1)[0].decode("ascii", "replace")
             if header.status in SLOW_DOWN:

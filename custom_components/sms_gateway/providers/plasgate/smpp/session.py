@@ -22,6 +22,7 @@ from typing import Final
 from aiosmpplib.protocol import BindTransceiver, EnquireLink, Unbind
 
 from ...errors import AuthError, ProviderConnectionError
+from ..limiter import SlidingWindowLimiter
 from .wire import (
     REFUSED_LOGIN,
     RESPONSE_BIT,
@@ -123,12 +124,22 @@ class Session:
 
     # --- requests -------------------------------------------------------------------------------
 
-    async def call(self, pdu: bytes, *, windowed: bool = False) -> tuple[Header, bytes]:
+    async def call(self, pdu: bytes) -> tuple[Header, bytes]:
         """Write a request and wait for its answer (or a generic_nack naming it)."""
-        if windowed:
-            async with self._window:
-                return await self._call(pdu, windowed=True)
         return await self._call(pdu, windowed=False)
+
+    async def submit(self, pdu: bytes, pace: SlidingWindowLimiter) -> tuple[Header, bytes]:
+        """Write a submit_sm once the window has room and then the throttle; wait for its answer.
+
+        The window first: a submit waiting for room must not hold a throttle slot meanwhile, or
+        a pause the server asks for would come too late for every submit already holding one.
+        """
+        async with self._window:
+            slot = await pace.acquire()
+            try:
+                return await self._call(pdu, windowed=True)
+            finally:
+                pace.settle(slot)
 
     async def _call(self, pdu: bytes, *, windowed: bool) -> tuple[Header, bytes]:
         if self.closed.is_set():
@@ -147,6 +158,8 @@ class Session:
             raise AnswerLostError("the server did not answer in time") from None
         finally:
             self._pending.pop(sequence, None)
+            if answer.done() and not answer.cancelled():
+                answer.exception()  # seen: the loss is told by what this call raised
             if windowed:
                 self.in_flight -= 1
 

@@ -1,0 +1,236 @@
+"""A Plasgate account over SMPP in Home Assistant, against the simulator's SMPP server.
+
+Sends go as submit_sm, receipts come back as delivery report events, incoming SMS fire once,
+the bind state shows on a sensor, and unloading unbinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_ENABLED, CONF_HOST, CONF_PASSWORD, CONF_PORT
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+import httpx
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.sms_gateway.const import (
+    CONF_SMPP,
+    CONF_SYSTEM_ID,
+    CONF_THROUGHPUT,
+    CONF_TLS,
+    CONF_WINDOW,
+    EVENT_DELIVERY_REPORT,
+    EVENT_SMS_RECEIVED,
+)
+from tests.conftest import RunningPlasgate
+
+from .cloud_setups import wait_until
+from .conftest import PLASGATE_DEFAULT_RECIPIENT, set_up, wind_down
+from .setups import send_sms
+
+SENDER = "85598765432"
+SHORT_CODE = "1234"
+
+
+def smpp_options(sim: RunningPlasgate, **changes: Any) -> dict[str, Any]:
+    """The SMPP settings the options page saves for the simulator's server."""
+    host, port = sim.sim.smpp.address
+    return {
+        CONF_ENABLED: True,
+        CONF_HOST: host,
+        CONF_PORT: port,
+        CONF_SYSTEM_ID: "demo",
+        CONF_PASSWORD: "demo",
+        CONF_TLS: False,
+        CONF_THROUGHPUT: 50.0,
+        CONF_WINDOW: 10,
+        **changes,
+    }
+
+
+def link_state(hass: HomeAssistant, entry: MockConfigEntry) -> str | None:
+    """The state of the account's SMPP link sensor."""
+    entity_id = er.async_get(hass).async_get_entity_id(
+        "sensor", "sms_gateway", f"{entry.entry_id}_smpp_link"
+    )
+    assert entity_id is not None
+    state = hass.states.get(entity_id)
+    return None if state is None else state.state
+
+
+async def set_faults(sim: RunningPlasgate, **switches: object) -> None:
+    async with httpx.AsyncClient(base_url=sim.url) as client:
+        (await client.post("/_sim/faults", json=switches)).raise_for_status()
+
+
+@pytest.fixture
+async def smpp_account(
+    hass: HomeAssistant,
+    plasgate_entry: MockConfigEntry,
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> AsyncIterator[MockConfigEntry]:
+    """The Plasgate account set up over SMPP, bound."""
+    plasgate_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        plasgate_entry,
+        options={**plasgate_entry.options, CONF_SMPP: smpp_options(plasgate_smpp_simulator)},
+    )
+    await set_up(hass, plasgate_entry)
+    await wait_until(lambda: link_state(hass, plasgate_entry) == "bound")
+    yield plasgate_entry
+    await wind_down(hass, plasgate_entry, plasgate_smpp_simulator)
+
+
+async def test_a_send_goes_over_smpp_and_its_receipt_is_reported(
+    hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    answers = await send_sms(hass, smpp_account, [PLASGATE_DEFAULT_RECIPIENT], "Over SMPP")
+    await wait_until(lambda: len(reports) == 1)
+    sim = plasgate_smpp_simulator.sim
+    (submitted,) = sim.smpp.snapshot()["submitted"]
+    assert (submitted["to"], submitted["text"], submitted["sender"]) == (
+        "85512345678",
+        "Over SMPP",
+        "SMS Info",
+    )
+    assert sim.snapshot()["messages"] == []  # nothing went by REST
+    assert answers[0]["message_id"] == submitted["message_id"]
+    assert answers[0]["status"] == "queued"
+    assert reports[0].data["message_id"] == submitted["message_id"]
+    assert reports[0].data["status"] == "delivered"
+    assert reports[0].data["recipient"] == "85512345678"
+
+
+async def test_several_recipients_each_get_their_own_submit(
+    hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    numbers = ["+85512345601", "+85512345602", "+85512345603"]
+    answers = await send_sms(hass, smpp_account, numbers, "Ж" * 100)  # two UCS-2 parts each
+    assert [answer["status"] for answer in answers] == ["queued"] * 3
+    submitted = plasgate_smpp_simulator.sim.smpp.snapshot()["submitted"]
+    assert sorted(message["to"] for message in submitted) == [n[1:] for n in numbers]
+    assert {message["parts"] for message in submitted} == {2}
+
+
+async def test_an_incoming_sms_fires_once_even_if_delivered_again(
+    hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    smpp = plasgate_smpp_simulator.sim.smpp
+    await set_faults(plasgate_smpp_simulator, smpp_lose_deliver_resp=1)
+    await smpp.deliver(SENDER, SHORT_CODE, "Hello Home Assistant")
+    await wait_until(lambda: [mo["state"] for mo in smpp.snapshot()["mo"]] == ["acked"])
+    await hass.async_block_till_done()
+    assert smpp.snapshot()["mo"][0]["attempts"] == 2
+    assert len(received) == 1
+    data = received[0].data
+    assert (data["provider"], data["sender"], data["receiver"], data["text"]) == (
+        "plasgate",
+        SENDER,
+        SHORT_CODE,
+        "Hello Home Assistant",
+    )
+    assert data["entry_id"] == smpp_account.entry_id
+    assert "device_id" in data
+
+
+async def test_a_redelivery_after_a_restart_fires_nothing(
+    hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    """The answer was lost with the link, Home Assistant restarted, then the server retried."""
+    received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    smpp = plasgate_smpp_simulator.sim.smpp
+    await set_faults(plasgate_smpp_simulator, smpp_lose_deliver_resp=1, smpp_refuse_binds=True)
+    await smpp.deliver(SENDER, SHORT_CODE, "just once")
+    await wait_until(lambda: link_state(hass, smpp_account) == "refused")
+    await hass.config_entries.async_unload(smpp_account.entry_id)
+    await hass.async_block_till_done()
+    await set_faults(plasgate_smpp_simulator, smpp_refuse_binds=False)
+    await hass.config_entries.async_setup(smpp_account.entry_id)
+    await wait_until(lambda: [mo["state"] for mo in smpp.snapshot()["mo"]] == ["acked"])
+    await hass.async_block_till_done()
+    assert [event.data["text"] for event in received] == ["just once"]
+
+
+async def test_the_sensor_follows_a_dropped_bind(
+    hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    shown: list[str | None] = []
+    hass.bus.async_listen(
+        "state_changed",
+        lambda event: shown.append(event.data["new_state"].state)
+        if event.data["entity_id"].endswith("smpp_link")
+        else None,
+    )
+    await set_faults(plasgate_smpp_simulator, smpp_drop_binds=True)
+    await wait_until(lambda: shown[-1:] == ["bound"])
+    assert "disconnected" in shown
+
+
+async def test_a_refused_login_shows_and_a_send_says_nothing_went(
+    hass: HomeAssistant,
+    plasgate_entry: MockConfigEntry,
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    plasgate_entry.add_to_hass(hass)
+    options = smpp_options(plasgate_smpp_simulator, password="wrong")
+    hass.config_entries.async_update_entry(
+        plasgate_entry, options={**plasgate_entry.options, CONF_SMPP: options}
+    )
+    await set_up(hass, plasgate_entry)
+    await wait_until(lambda: link_state(hass, plasgate_entry) == "refused")
+    runtime = plasgate_entry.runtime_data
+    assert runtime.smpp is not None
+    # A send waits for a bind (30 s by default) before it says nothing went.
+    runtime.smpp.link.settings = replace(runtime.smpp.link.settings, bind_wait=0.2)
+    with pytest.raises(HomeAssistantError) as caught:
+        await send_sms(hass, plasgate_entry, [PLASGATE_DEFAULT_RECIPIENT], "Not now")
+    assert caught.value.translation_key == "cannot_connect"
+    assert "not bound" in str(caught.value)
+    assert plasgate_smpp_simulator.sim.smpp.snapshot()["submitted"] == []
+    await wind_down(hass, plasgate_entry, plasgate_smpp_simulator)
+
+
+async def test_unloading_unbinds(
+    hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    await hass.config_entries.async_unload(smpp_account.entry_id)
+    await hass.async_block_till_done()
+    assert smpp_account.state is ConfigEntryState.NOT_LOADED
+    snapshot = plasgate_smpp_simulator.sim.smpp.snapshot()
+    assert snapshot["counts"].get("unbind") == 1
+    assert snapshot["binds"] == []
+
+
+async def test_nothing_secret_reaches_the_log(
+    hass: HomeAssistant,
+    smpp_account: MockConfigEntry,
+    plasgate_smpp_simulator: RunningPlasgate,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    smpp = plasgate_smpp_simulator.sim.smpp
+    await send_sms(hass, smpp_account, [PLASGATE_DEFAULT_RECIPIENT], "secret text")
+    await smpp.deliver(SENDER, SHORT_CODE, "incoming secret")
+    await set_faults(plasgate_smpp_simulator, smpp_malformed="deliver_body")
+    await wait_until(lambda: any("deliver_sm" in r.getMessage() for r in caplog.records))
+    await set_faults(plasgate_smpp_simulator, smpp_drop_binds=True)
+    await wait_until(lambda: link_state(hass, smpp_account) == "bound")
+    await hass.config_entries.async_unload(smpp_account.entry_id)
+    logged = "\n".join(
+        f"{record.getMessage()} {record.exc_text or ''}"
+        for record in caplog.records
+        if record.name.startswith(("custom_components", "aiosmpplib", "homeassistant"))
+    )
+    assert "deliver_sm" in logged  # the malformed one was logged, without its content
+    for secret in ("85512345678", SENDER, "secret text", "incoming secret"):
+        assert secret not in logged
+    assert "password='demo'" not in logged
