@@ -8,6 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkSmppLink, deliverOverSmpp } from "./account.mjs";
 import { checkAddIntegration } from "./add_integration.mjs";
 import { checkDashboard, checkNotifications, shootDashboardAgain } from "./dashboard.mjs";
 import { checkPortDevice } from "./device.mjs";
@@ -15,7 +16,7 @@ import { configEntries, launch, logIn } from "./ha.mjs";
 import { Report } from "./report.mjs";
 import { checkLastSms, checkLogbook, injectSms, sendFromUi, stopCommands } from "./sms.mjs";
 
-// What `python -m demo` writes for its helpers: the simulator's URL among them.
+// What `python -m demo` writes for its helpers: the simulators' URLs among them.
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
 const RUNTIME = join(REPO, "demo", "config", "demo_runtime.json");
 
@@ -26,11 +27,13 @@ async function main() {
     return 2;
   }
   const origin = new URL(rawUrl).origin;
-  const gatewayUrl = JSON.parse(await readFile(RUNTIME, "utf8")).simulator_url;
+  const runtime = JSON.parse(await readFile(RUNTIME, "utf8"));
+  const gatewayUrl = runtime.simulator_url;
   // Unique per run, so an old run's SMS in the same Logbook cannot pass for this one's.
   const stamp = Date.now().toString(36);
   const sent = `Browser check sent ${stamp}`;
   const received = `Browser check received ${stamp}`;
+  const overSmpp = `Browser check over SMPP ${stamp}`;
 
   const { browser, page, problems, brandFailures } = await launch(origin);
   const report = new Report(leg, page);
@@ -63,6 +66,11 @@ async function main() {
       await checkLogbook(report, page, origin, [received, sent], "logbook");
       if (!devicePath) throw new Error("no port 0 device page to look at (see the device step)");
       await checkLastSms(report, page, origin, devicePath, received);
+    });
+    await report.step("plasgate-smpp", () => checkSmppLink(report, page, origin));
+    await report.step("receive-smpp", async () => {
+      await deliverOverSmpp(report, runtime.plasgate_url, overSmpp);
+      await checkLogbook(report, page, origin, [overSmpp], "logbook-smpp");
     });
     await report.step("dashboard-after", () => shootDashboardAgain(report, page, origin));
   } finally {

@@ -1,15 +1,19 @@
 """The config entries the demo writes, in the shapes the config flows create them.
 
 A gateway entry for the Dinstar simulator, an SMSLink and a Plasgate entry for theirs (DESIGN.md
-and the cloud-account contract: unique ids without secrets, `url` pointing at the simulator).
+and the cloud-account contract: unique ids without secrets, `url` pointing at the simulator). The
+Plasgate entry carries the SMPP options its options page saves, pointing at the simulator's SMPP
+server, so the account sends and receives over SMPP.
 """
 
 from datetime import UTC, datetime
 from typing import Any
 
 from homeassistant.const import (
+    CONF_ENABLED,
     CONF_HOST,
     CONF_PASSWORD,
+    CONF_PORT,
     CONF_URL,
     CONF_USERNAME,
     CONF_VERIFY_SSL,
@@ -31,7 +35,12 @@ from custom_components.sms_gateway.const import (
     CONF_PROVIDER,
     CONF_SECRET,
     CONF_SENDER,
+    CONF_SMPP,
+    CONF_SYSTEM_ID,
     CONF_TEST_MODE,
+    CONF_THROUGHPUT,
+    CONF_TLS,
+    CONF_WINDOW,
     DEFAULT_BALANCE_PATTERN,
     DEFAULT_PLASGATE_COUNTRY,
     DEFAULT_SMSLINK_COUNTRY,
@@ -54,10 +63,15 @@ from .settings import (
     PLASGATE_PRIVATE_KEY,
     PLASGATE_RECIPIENT,
     PLASGATE_SECRET,
+    SMPP_PASSWORD,
+    SMPP_SYSTEM_ID,
+    SMPP_THROUGHPUT,
+    SMPP_WINDOW,
     SMSLINK_CONNECTION_ID,
     SMSLINK_PASSWORD,
     SMSLINK_RECIPIENT,
     DemoEndpoints,
+    SmppEndpoint,
 )
 
 SMSLINK_TITLE = "SMSLink"
@@ -160,6 +174,20 @@ def _smslink_entry(endpoints: DemoEndpoints) -> dict[str, Any]:
     )
 
 
+def _smpp_options(smpp: SmppEndpoint) -> dict[str, Any]:
+    """Shape the SMPP settings as the account's options page saves them (no TLS: a local port)."""
+    return {
+        CONF_ENABLED: True,
+        CONF_HOST: smpp.host,
+        CONF_PORT: smpp.port,
+        CONF_SYSTEM_ID: SMPP_SYSTEM_ID,
+        CONF_PASSWORD: SMPP_PASSWORD,
+        CONF_TLS: False,
+        CONF_THROUGHPUT: SMPP_THROUGHPUT,
+        CONF_WINDOW: SMPP_WINDOW,
+    }
+
+
 def _plasgate_entry(endpoints: DemoEndpoints) -> dict[str, Any]:
     return _config_entry(
         DOMAIN,
@@ -177,6 +205,7 @@ def _plasgate_entry(endpoints: DemoEndpoints) -> dict[str, Any]:
             CONF_SENDER: _PLASGATE_SENDER,
             CONF_COUNTRY: DEFAULT_PLASGATE_COUNTRY,
             CONF_DEFAULT_RECIPIENTS: [PLASGATE_RECIPIENT],
+            CONF_SMPP: _smpp_options(endpoints.plasgate_smpp),
         },
     )
 

@@ -1,7 +1,7 @@
 """`python -m demo sms`: an SMS arrives at a simulator, then Home Assistant shows it.
 
-The gateway's shows on its port's Incoming SMS entity; SMSLink's as a `sms_gateway_sms_received`
-event on the bus.
+The gateway's shows on its port's Incoming SMS entity; SMSLink's and Plasgate's (over SMPP) as a
+`sms_gateway_sms_received` event on the bus.
 """
 
 import asyncio
@@ -14,13 +14,14 @@ from .console import say
 from .events import watch_events
 from .home_assistant import DemoError, HomeAssistantApi
 from .runtime_file import DemoRuntime
-from .settings import GATEWAY_TITLE, RUNTIME_FILE
+from .settings import GATEWAY_TITLE, PLASGATE_SHORT_CODE, RUNTIME_FILE
 
 SHOW_TIMEOUT = 15.0
-# const.EVENT_SMS_RECEIVED and PROVIDER_SMSLINK, written out: importing the integration's package
-# would load Home Assistant (seconds) into a command that only talks HTTP.
+# const.EVENT_SMS_RECEIVED and PROVIDER_SMSLINK/PLASGATE, written out: importing the integration's
+# package would load Home Assistant (seconds) into a command that only talks HTTP.
 EVENT_SMS_RECEIVED = "sms_gateway_sms_received"
 _SMSLINK = "smslink"
+_PLASGATE = "plasgate"
 _POLL_PAUSE = 0.3
 
 
@@ -113,6 +114,24 @@ async def smslink_round_trip(
         return await events.next(is_it, SHOW_TIMEOUT)
 
 
+async def plasgate_round_trip(
+    api: HomeAssistantApi, plasgate_url: str, sender: str, text: str
+) -> dict[str, Any] | None:
+    """Let an SMS reach the Plasgate account over SMPP; the data of the event it fires, or None.
+
+    The simulator writes it to the account's bound SMPP session as a deliver_sm.
+    """
+
+    def is_it(data: dict[str, Any]) -> bool:
+        return data.get("provider") == _PLASGATE and data.get("text") == text
+
+    async with watch_events(api, EVENT_SMS_RECEIVED) as events:
+        body = {"from": sender, "to": PLASGATE_SHORT_CODE, "text": text}
+        if not (await _post_incoming(api.session, plasgate_url, "Plasgate", body))["delivered_to"]:
+            raise DemoError("the Plasgate simulator has no bound SMPP receiver to deliver it to")
+        return await events.next(is_it, SHOW_TIMEOUT)
+
+
 def describe_event(data: dict[str, Any]) -> str:
     """One line saying what Home Assistant fired for an SMS."""
     return (
@@ -121,17 +140,31 @@ def describe_event(data: dict[str, Any]) -> str:
     )
 
 
+def _said(fired: dict[str, Any] | None, state_url: str) -> int:
+    """Say what Home Assistant fired for an SMS, or that it fired nothing; the exit status."""
+    if fired is None:
+        say(
+            f"Home Assistant fired no {EVENT_SMS_RECEIVED} for it within {SHOW_TIMEOUT:.0f} s "
+            f"(the simulator's state: {state_url})"
+        )
+        return 1
+    say(describe_event(fired))
+    return 0
+
+
 async def inject_smslink_sms(sender: str, text: str) -> int:
     """POST the SMSLink simulator's /_sim/incoming, then wait for Home Assistant's event."""
     runtime = DemoRuntime.load(RUNTIME_FILE)
     async with aiohttp.ClientSession() as session:
         api = HomeAssistantApi(session, runtime.ha_url, runtime.access_token)
         fired = await smslink_round_trip(api, runtime.smslink_url, sender, text)
-    if fired is None:
-        say(
-            f"Home Assistant fired no {EVENT_SMS_RECEIVED} for it within {SHOW_TIMEOUT:.0f} s "
-            f"(the simulator's calls: {runtime.smslink_url}/_sim/state)"
-        )
-        return 1
-    say(describe_event(fired))
-    return 0
+    return _said(fired, f"{runtime.smslink_url}/_sim/state")
+
+
+async def inject_plasgate_sms(sender: str, text: str) -> int:
+    """POST the Plasgate simulator's /_sim/incoming (sent over SMPP), then wait for the event."""
+    runtime = DemoRuntime.load(RUNTIME_FILE)
+    async with aiohttp.ClientSession() as session:
+        api = HomeAssistantApi(session, runtime.ha_url, runtime.access_token)
+        fired = await plasgate_round_trip(api, runtime.plasgate_url, sender, text)
+    return _said(fired, f"{runtime.plasgate_url}/_sim/state")

@@ -33,7 +33,10 @@ from .settings import (
     LOGIN_USERNAME,
     PLASGATE_PRIVATE_KEY,
     PLASGATE_SECRET,
+    PLASGATE_SENDER,
     RUNTIME_FILE,
+    SMPP_PASSWORD,
+    SMPP_SYSTEM_ID,
     SMSLINK_CONNECTION_ID,
     SMSLINK_PASSWORD,
     SMSLINK_SENDER,
@@ -79,8 +82,12 @@ def _banner(endpoints: DemoEndpoints, problems: list[str]) -> str:
         f"(login {SMSLINK_CONNECTION_ID} / {SMSLINK_PASSWORD})",
         f"  Plasgate simulator: {endpoints.plasgate.url}  "
         f"(keys {PLASGATE_PRIVATE_KEY} / {PLASGATE_SECRET})",
+        f"  Plasgate SMPP:      {endpoints.plasgate_smpp}  "
+        f"(system_id {SMPP_SYSTEM_ID} / {SMPP_PASSWORD}, no TLS)",
         '  Send an SMS:        make demo-sms FROM=+40712345678 TEXT="hello"',
         f'                      make demo-sms PROVIDER=smslink FROM={SMSLINK_SENDER} TEXT="hello"',
+        f'                      make demo-sms PROVIDER=plasgate FROM={PLASGATE_SENDER} TEXT="hello"'
+        "  (over SMPP)",
         "  Stop:               Ctrl-C",
         "=" * 72,
     ]
@@ -146,9 +153,13 @@ async def run_demo(ha_port: int | None = None) -> int:
             webhook_id=secrets.token_hex(),
             smslink=CloudEndpoint(url=cloud.smslink_server.url, webhook_id=secrets.token_hex()),
             plasgate=CloudEndpoint(url=cloud.plasgate_server.url, webhook_id=secrets.token_hex()),
+            plasgate_smpp=cloud.plasgate_smpp,
         )
         say(f"Dinstar simulator ({sim.settings.ports} ports) on {server.url}")
-        say(f"SMSLink simulator on {endpoints.smslink.url}, Plasgate on {endpoints.plasgate.url}")
+        say(
+            f"SMSLink simulator on {endpoints.smslink.url}, Plasgate on {endpoints.plasgate.url} "
+            f"(SMPP on {endpoints.plasgate_smpp})"
+        )
         account = build_config_dir(CONFIG_DIR, endpoints, sim.settings.sn)
         point_pushes_at(sim, endpoints.push_url)
         point_smslink_callbacks_at(
@@ -157,6 +168,7 @@ async def run_demo(ha_port: int | None = None) -> int:
         DemoRuntime(
             simulator_url=server.url,
             smslink_url=endpoints.smslink.url,
+            plasgate_url=endpoints.plasgate.url,
             ha_url=endpoints.ha_url,
             access_token=account.access_token,
         ).save(RUNTIME_FILE)

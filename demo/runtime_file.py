@@ -13,6 +13,7 @@ class DemoRuntime:
 
     simulator_url: str
     smslink_url: str
+    plasgate_url: str
     ha_url: str
     access_token: str
 
@@ -32,6 +33,7 @@ class DemoRuntime:
             return cls(
                 simulator_url=data["simulator_url"],
                 smslink_url=data["smslink_url"],
+                plasgate_url=data["plasgate_url"],
                 ha_url=data["ha_url"],
                 access_token=data["access_token"],
             )

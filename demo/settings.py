@@ -45,6 +45,15 @@ SMSLINK_WELCOME_SMS: Final = (SMSLINK_SENDER, "Welcome to the SMSLink demo accou
 PLASGATE_PRIVATE_KEY: Final = "demo"
 PLASGATE_SECRET: Final = "demo"  # noqa: S105 (the simulator's documented default)
 PLASGATE_RECIPIENT: Final = "+85512345678"
+# The Plasgate account binds over SMPP with the simulator's default login (DESIGN.md).
+SMPP_SYSTEM_ID: Final = "demo"
+SMPP_PASSWORD: Final = "demo"  # noqa: S105 (the simulator's documented default)
+SMPP_THROUGHPUT: Final = 10.0
+SMPP_WINDOW: Final = 10
+# An SMPP deliver_sm as a Cambodian operator writes it: international digits, no "+"; to the
+# account's short code.
+PLASGATE_SENDER: Final = "85598765432"
+PLASGATE_SHORT_CODE: Final = "1234"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,6 +65,18 @@ class CloudEndpoint:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SmppEndpoint:
+    """Where the Plasgate simulator's SMPP server listens (plain TCP)."""
+
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        """host:port, as the banner shows it."""
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True, kw_only=True)
 class DemoEndpoints:
     """Where the simulators and Home Assistant listen, and the webhooks between them."""
 
@@ -64,6 +85,7 @@ class DemoEndpoints:
     webhook_id: str
     smslink: CloudEndpoint
     plasgate: CloudEndpoint
+    plasgate_smpp: SmppEndpoint
 
     @property
     def ha_url(self) -> str:

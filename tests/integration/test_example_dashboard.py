@@ -1,24 +1,28 @@
 """examples/dashboard.yaml names only entities the integration creates for the demo's setup.
 
 The demo stores that file as its dashboard and the README shows it: an entity renamed or dropped
-would show there, and in users' copies, as "Entity not available".
+would show there, and in users' copies, as "Entity not available". The demo's entries are set up
+as it writes them, the Plasgate one over SMPP.
 """
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sms_gateway.const import DOMAIN
+from demo.cloud_check import smpp_link_entity
 from demo.dashboard import dashboard_config, dashboard_entity_ids, referenced_entity_ids
-from demo.entries import config_entries
-from demo.settings import CloudEndpoint, DemoEndpoints
+from demo.entries import PLASGATE_TITLE, config_entries
+from demo.settings import CloudEndpoint, DemoEndpoints, SmppEndpoint
 from demo.simulator import build_simulator, start_simulator
 from tests.conftest import RunningDinstar, RunningPlasgate, RunningSmsLink
 
+from .cloud_setups import wait_until
 from .conftest import PLASGATE_WEBHOOK_ID, SMSLINK_WEBHOOK_ID, WEBHOOK_ID, WebClient, set_up
 
 # What every release from the floor (2025.4) on draws without a custom card.
@@ -41,16 +45,21 @@ async def demo_entries(
     hass: HomeAssistant,
     demo_gateway: RunningDinstar,
     smslink_simulator: RunningSmsLink,
-    plasgate_simulator: RunningPlasgate,
+    plasgate_smpp_simulator: RunningPlasgate,
     web_client: WebClient,
-) -> list[MockConfigEntry]:
-    """The demo's three entries (gateway, SMSLink, Plasgate) set up against the simulators."""
+) -> AsyncIterator[list[MockConfigEntry]]:
+    """The demo's three entries (gateway, SMSLink, Plasgate) set up against the simulators.
+
+    Unloaded before the simulators stop: the Plasgate account's SMPP link unbinds first.
+    """
+    host, port = plasgate_smpp_simulator.sim.smpp.address
     endpoints = DemoEndpoints(
         simulator_url=demo_gateway.url,
         ha_port=8123,
         webhook_id=WEBHOOK_ID,
         smslink=CloudEndpoint(url=smslink_simulator.url, webhook_id=SMSLINK_WEBHOOK_ID),
-        plasgate=CloudEndpoint(url=plasgate_simulator.url, webhook_id=PLASGATE_WEBHOOK_ID),
+        plasgate=CloudEndpoint(url=plasgate_smpp_simulator.url, webhook_id=PLASGATE_WEBHOOK_ID),
+        plasgate_smpp=SmppEndpoint(host=host, port=port),
     )
     entries = [
         MockConfigEntry(
@@ -64,7 +73,29 @@ async def demo_entries(
         for stored in config_entries(endpoints, demo_gateway.sim.settings.sn)
         if stored["domain"] == DOMAIN
     ]
-    return [await set_up(hass, entry) for entry in entries]
+    loaded = [await set_up(hass, entry) for entry in entries]
+    yield loaded
+    for entry in loaded:
+        if entry.state is ConfigEntryState.LOADED:
+            await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def test_the_demo_plasgate_account_binds_over_smpp(
+    hass: HomeAssistant,
+    demo_entries: list[MockConfigEntry],
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    """The demo's start-up check reads the SMPP link sensor it names, and it comes to bound."""
+    entity_id = smpp_link_entity(PLASGATE_TITLE)
+
+    def bound() -> bool:
+        state = hass.states.get(entity_id)
+        return state is not None and state.state == "bound"
+
+    await wait_until(bound)
+    binds = plasgate_smpp_simulator.sim.smpp.snapshot()["binds"]
+    assert [bind["system_id"] for bind in binds] == ["demo"]
 
 
 async def test_every_entity_the_example_names_exists(

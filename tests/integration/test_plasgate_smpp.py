@@ -15,7 +15,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_ENABLED, CONF_HOST, CONF_PASSWORD, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import httpx
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -199,6 +199,14 @@ async def test_a_refused_login_shows_and_a_send_says_nothing_went(
     await wind_down(hass, plasgate_entry, plasgate_smpp_simulator)
 
 
+async def test_the_device_says_it_runs_over_smpp(
+    hass: HomeAssistant, smpp_account: MockConfigEntry
+) -> None:
+    device = dr.async_get(hass).async_get_device({("sms_gateway", smpp_account.entry_id)})
+    assert device is not None
+    assert (device.manufacturer, device.model) == ("Plasgate", "SMPP v3.4")
+
+
 async def test_unloading_unbinds(
     hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
 ) -> None:
@@ -234,3 +242,73 @@ async def test_nothing_secret_reaches_the_log(
     for secret in ("85512345678", SENDER, "secret text", "incoming secret"):
         assert secret not in logged
     assert "password='demo'" not in logged
+
+
+async def test_an_unanswered_submit_is_uncertain_and_not_resent(
+    hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    await set_faults(plasgate_smpp_simulator, smpp_drop_after_submit=1)
+    with pytest.raises(HomeAssistantError) as caught:
+        await send_sms(hass, smpp_account, [PLASGATE_DEFAULT_RECIPIENT], "Maybe")
+    assert caught.value.translation_key == "send_uncertain"
+    await wait_until(lambda: link_state(hass, smpp_account) == "bound")
+    counts = plasgate_smpp_simulator.sim.smpp.snapshot()["counts"]
+    assert counts["submit_sm"] == 1
+
+
+async def test_submits_in_flight_when_the_link_drops_are_all_uncertain(
+    hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    """The window had all four on the wire when the server dropped the link: none is resent."""
+    await set_faults(plasgate_smpp_simulator, smpp_drop_after_submit=1)
+    numbers = [f"+8551234560{index}" for index in range(4)]
+    with pytest.raises(HomeAssistantError) as caught:
+        await send_sms(hass, smpp_account, numbers, "Bulk")
+    assert caught.value.translation_key == "send_partial"
+    placeholders = caught.value.translation_placeholders
+    assert (placeholders["queued"], placeholders["uncertain"]) == ("0", "4")
+    await wait_until(lambda: link_state(hass, smpp_account) == "bound")
+    assert plasgate_smpp_simulator.sim.smpp.snapshot()["counts"]["submit_sm"] <= 4
+
+
+async def test_with_a_window_of_one_only_the_unanswered_recipient_is_uncertain(
+    hass: HomeAssistant, plasgate_entry: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    """The others were never written: they go on the next bind."""
+    plasgate_entry.add_to_hass(hass)
+    options = smpp_options(plasgate_smpp_simulator, window=1)
+    hass.config_entries.async_update_entry(
+        plasgate_entry, options={**plasgate_entry.options, CONF_SMPP: options}
+    )
+    await set_up(hass, plasgate_entry)
+    await wait_until(lambda: link_state(hass, plasgate_entry) == "bound")
+    await set_faults(plasgate_smpp_simulator, smpp_drop_after_submit=1)
+    numbers = [f"+8551234560{index}" for index in range(4)]
+    with pytest.raises(HomeAssistantError) as caught:
+        await send_sms(hass, plasgate_entry, numbers, "Bulk")
+    placeholders = caught.value.translation_placeholders
+    assert (placeholders["queued"], placeholders["uncertain"]) == ("3", "1")
+    submitted = plasgate_smpp_simulator.sim.smpp.snapshot()["submitted"]
+    assert sorted(message["to"] for message in submitted) == [n[1:] for n in numbers]
+    await wind_down(hass, plasgate_entry, plasgate_smpp_simulator)
+
+
+async def test_a_sender_the_server_refuses_fails_plainly(
+    hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    with pytest.raises(HomeAssistantError) as caught:
+        await send_sms(hass, smpp_account, [PLASGATE_DEFAULT_RECIPIENT], "Hi", sender="Unknown")
+    assert "ESME_RINVSRCADR" in str(caught.value)
+    assert plasgate_smpp_simulator.sim.smpp.snapshot()["submitted"] == []
+
+
+async def test_diagnostics_show_the_link_without_its_login(
+    hass: HomeAssistant, smpp_account: MockConfigEntry
+) -> None:
+    from custom_components.sms_gateway.diagnostics import async_get_config_entry_diagnostics
+
+    diagnostics = await async_get_config_entry_diagnostics(hass, smpp_account)
+    assert diagnostics["smpp"]["state"] == "bound"
+    saved = diagnostics["entry"]["options"][CONF_SMPP]
+    assert saved[CONF_PASSWORD] == "**REDACTED**"
+    assert saved[CONF_SYSTEM_ID] == "**REDACTED**"

@@ -5,6 +5,7 @@ The webhook's cloudhook follows the Home Assistant Cloud subscription from then 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
@@ -26,7 +27,7 @@ from .credit_watch import async_delete_credit_issue, async_follow_credit
 from .devices import account_device_info
 from .runtime import AccountConfigEntry, AccountData
 from .sender import CloudSendTracker
-from .smpp_link import SmppAccount, memory_store, smpp_options, smpp_settings
+from .smpp_link import SMPP_MODEL, SmppAccount, memory_store, smpp_options, smpp_settings
 from .smpp_sender import SmppSubmitter
 
 
@@ -63,7 +64,9 @@ async def async_setup_cloud(hass: HomeAssistant, entry: AccountConfigEntry) -> N
         await smpp.async_start(sends)
     entry.runtime_data = AccountData(
         service=service,
-        device_info=account_device_info(entry, service.device),
+        device_info=account_device_info(
+            entry, service.device if smpp is None else replace(service.device, model=SMPP_MODEL)
+        ),
         sends=sends,
         country=entry.options.get(CONF_COUNTRY) or default_country(hass, service.country),
         balance=balance,

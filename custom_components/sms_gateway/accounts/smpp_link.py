@@ -44,6 +44,8 @@ STORAGE_VERSION: Final = 1
 SAVE_DELAY: Final = 1.0
 DEFAULT_THROUGHPUT: Final = 10.0
 DEFAULT_WINDOW: Final = 10
+SMPP_MODEL: Final = "SMPP v3.4"
+"""The account device's model while it runs over SMPP (instead of its REST API key)."""
 
 
 def smpp_options(options: Mapping[str, Any]) -> Mapping[str, Any] | None:
