@@ -82,6 +82,7 @@ screenshots:
 
 # While `make demo` runs, in another terminal: make demo-sms FROM=+40712345678 TEXT="hello" [SIM_PORT=0]
 # or, to the SMSLink account: make demo-sms PROVIDER=smslink FROM=0712345678 TEXT="hello"
+# or, to the Plasgate account over SMPP: make demo-sms PROVIDER=plasgate FROM=85598765432 TEXT="hello"
 # Without FROM, each provider's own way of writing +40712345678.
 PROVIDER ?= dinstar
 FROM ?=

@@ -12,7 +12,13 @@ import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_ENABLED, CONF_HOST, CONF_PASSWORD, CONF_PORT
+from homeassistant.const import (
+    CONF_ENABLED,
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    EVENT_HOMEASSISTANT_STOP,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -205,6 +211,33 @@ async def test_the_device_says_it_runs_over_smpp(
     device = dr.async_get(hass).async_get_device({("sms_gateway", smpp_account.entry_id)})
     assert device is not None
     assert (device.manufacturer, device.model) == ("Plasgate", "SMPP v3.4")
+
+
+async def test_a_long_message_is_reported_once_by_its_first_part(
+    hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    answers = await send_sms(hass, smpp_account, [PLASGATE_DEFAULT_RECIPIENT], "a" * 400)
+    smpp = plasgate_smpp_simulator.sim.smpp
+    await wait_until(lambda: len(smpp.snapshot()["receipts"]) == 3)
+    # The receipts come in order on one connection: once the next send's has come, all three have.
+    await send_sms(hass, smpp_account, [PLASGATE_DEFAULT_RECIPIENT], "after")
+    await wait_until(lambda: len(reports) == 2)
+    first, after = smpp.snapshot()["submitted"]
+    assert first["parts"] == 3
+    assert answers[0]["segments"] == 3
+    assert [report.data["message_id"] for report in reports] == [
+        first["message_ids"][0],
+        after["message_id"],
+    ]
+
+
+async def test_home_assistant_stopping_unbinds(
+    hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+    await wait_until(lambda: link_state(hass, smpp_account) == "stopped")
+    assert plasgate_smpp_simulator.sim.smpp.snapshot()["counts"].get("unbind") == 1
 
 
 async def test_unloading_unbinds(

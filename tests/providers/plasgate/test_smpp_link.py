@@ -5,11 +5,16 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from custom_components.sms_gateway.providers.errors import AuthError, RejectedError
+from custom_components.sms_gateway.providers.errors import (
+    AuthError,
+    InvalidInputError,
+    RejectedError,
+)
 from custom_components.sms_gateway.providers.plasgate import DeliveryState
 from custom_components.sms_gateway.providers.plasgate.smpp import (
     IncomingMemory,
     LinkState,
+    SmppSettings,
     check_login,
 )
 from tests.conftest import RunningPlasgate
@@ -44,16 +49,17 @@ async def test_binds_submits_and_hears_the_receipt(
 
 
 @pytest.mark.parametrize(
-    ("text", "parts"),
+    ("text", "parts", "data_coding"),
     [
-        ("€" * 81, 2),  # GSM-7 extension characters cost two septets each
-        ("Привет, мир! " * 12, 3),  # UCS-2, 156 characters
-        ("a" * 160, 1),
-        ("😀" * 40, 2),  # surrogate pairs are never cut
+        ("€" * 81, 2, 0),  # GSM-7 extension characters cost two septets each
+        ("Привет, мир! " * 12, 3, 8),  # UCS-2, 156 characters
+        ("a" * 160, 1, 0),
+        ("é" * 71, 1, 0),  # é is in the GSM alphabet
+        ("😀" * 40, 2, 8),  # surrogate pairs are never cut
     ],
 )
 async def test_long_texts_go_in_parts_and_arrive_whole(
-    plasgate_smpp_simulator: RunningPlasgate, text: str, parts: int
+    plasgate_smpp_simulator: RunningPlasgate, text: str, parts: int, data_coding: int
 ) -> None:
     async with running_link(fast_settings(plasgate_smpp_simulator)) as (link, heard):
         ids = await link.submit(NUMBER, text, sender="SMS Info", delivery_report=True)
@@ -61,6 +67,7 @@ async def test_long_texts_go_in_parts_and_arrive_whole(
     (submitted,) = plasgate_smpp_simulator.sim.smpp.snapshot()["submitted"]
     assert submitted["text"] == text
     assert submitted["parts"] == parts
+    assert submitted["data_coding"] == data_coding
     assert len(ids) == parts
 
 
@@ -173,3 +180,31 @@ async def test_a_refused_destination_fails_and_is_not_resent(
         with pytest.raises(RejectedError, match="ESME_RINVSRCADR"):
             await link.submit(NUMBER, "hi", sender="Unknown", delivery_report=True)
     assert plasgate_smpp_simulator.sim.smpp.snapshot()["counts"]["submit_sm"] == 1
+
+
+def test_the_documented_timings_are_the_defaults() -> None:
+    """README: an enquire_link after 30 s of silence, 10 s for any answer, binds again after 1 s
+    doubling to a minute, a send waits 30 s for a bind, window 10, 10 submit_sm a second."""
+    settings = SmppSettings(host="smpp.example", system_id="demo", password="demo")
+    assert settings.port == 2775
+    assert settings.enquire_link_interval == 30.0
+    assert settings.response_timeout == 10.0
+    assert settings.reconnect_delays == (1.0, 60.0)
+    assert settings.bind_wait == 30.0
+    assert (settings.window, settings.throughput) == (10, 10.0)
+
+
+@pytest.mark.parametrize(
+    "login",
+    [
+        {"system_id": "", "password": "demo"},
+        {"system_id": "s" * 16, "password": "demo"},
+        {"system_id": "demo", "password": "p" * 9},
+        {"system_id": "démo", "password": "demo"},
+    ],
+)
+def test_a_login_smpp_cannot_carry_is_refused_before_anything_is_sent(
+    login: dict[str, str],
+) -> None:
+    with pytest.raises(InvalidInputError):
+        SmppSettings(host="smpp.example", **login)

@@ -34,6 +34,9 @@ _STATE_NAMES: Final = {
     8: "REJECTD",
 }
 """message_state TLV values (SMPP v3.4 §5.2.28) as the receipt text's `stat` words."""
+_DEFAULT_ALPHABET: Final = "gsm0338"
+"""data_coding 0 is the server's default alphabet: GSM 03.38 for Jasmin, as our submit_sm use."""
+_FALLBACK_ALPHABET: Final = "latin_1"
 _MAX_ID: Final = 65  # submit_sm_resp's message_id: a C-octet string of at most 65 octets
 
 
@@ -69,8 +72,14 @@ def body_digest(pdu: bytes) -> str:
 
 def read_delivery(pdu: bytes) -> Delivery:
     """Decode a deliver_sm PDU; raise UnreadableDeliveryError for one that does not decode."""
+    header = SmppMessage.parse_header(pdu[:16])
     try:
-        message = DeliverSm.from_pdu(pdu, SmppMessage.parse_header(pdu[:16]))
+        message = DeliverSm.from_pdu(pdu, header, _DEFAULT_ALPHABET)
+    except UnicodeDecodeError:
+        try:  # not GSM 03.38 after all: Latin-1 reads every octet, the text is still had
+            message = DeliverSm.from_pdu(pdu, header, _FALLBACK_ALPHABET)
+        except (ValueError, IndexError, LookupError, struct.error) as err:
+            raise UnreadableDeliveryError(type(err).__name__) from err
     except (ValueError, IndexError, LookupError, struct.error) as err:
         raise UnreadableDeliveryError(type(err).__name__) from err
     if not isinstance(message, DeliverSm):  # pragma: no cover - from_pdu builds its class
