@@ -21,7 +21,11 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 import httpx
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -238,6 +242,18 @@ async def test_home_assistant_stopping_unbinds(
     hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
     await wait_until(lambda: link_state(hass, smpp_account) == "stopped")
     assert plasgate_smpp_simulator.sim.smpp.snapshot()["counts"].get("unbind") == 1
+
+
+async def test_no_callback_url_is_asked_for_over_smpp(
+    hass: HomeAssistant, smpp_account: MockConfigEntry
+) -> None:
+    """Losing the external URL is no problem over SMPP: nothing calls back."""
+    await hass.config.async_update(external_url="https://example.com")
+    await hass.config.async_update(external_url=None)
+    await hass.async_block_till_done()
+    assert [
+        issue_id for (domain, issue_id) in ir.async_get(hass).issues if domain == "sms_gateway"
+    ] == []
 
 
 async def test_unloading_unbinds(

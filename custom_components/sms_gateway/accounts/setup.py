@@ -78,6 +78,10 @@ async def async_setup_cloud(hass: HomeAssistant, entry: AccountConfigEntry) -> N
     await hass.config_entries.async_forward_entry_setups(entry, service.platforms)
     async_register_callbacks(hass, entry, service.receiver(entry, sends))
     entry.async_on_unload(sends.async_shutdown)
+    if smpp is not None:
+        # Receipts and incoming SMS come over the link: no callback URL to watch or repair.
+        async_delete_callback_issues(hass, entry.entry_id)
+        return
     await CloudhookManager(hass, entry, url_by_hand=service.callback_url_by_hand).async_start()
 
 
