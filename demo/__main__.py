@@ -66,13 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Imported here: `run` loads Home Assistant (seconds), which `sms` does not need.
         if args.command == "sms":
-            from .inject import inject_plasgate_sms, inject_sms, inject_smslink_sms
+            from .inject import inject_cloud_sms, inject_sms
 
             sender = args.sender or _DEFAULT_SENDERS[args.provider]
-            if args.provider == "smslink":
-                return asyncio.run(inject_smslink_sms(sender, args.text))
-            if args.provider == "plasgate":
-                return asyncio.run(inject_plasgate_sms(sender, args.text))
+            if args.provider in ("smslink", "plasgate"):
+                return asyncio.run(inject_cloud_sms(args.provider, sender, args.text))
             return asyncio.run(inject_sms(args.port, sender, args.text))
         # The integration's package loads Home Assistant's camera helpers, which log a traceback
         # where the system has no libturbojpeg (a camera speed-up; Home Assistant's log hides it).

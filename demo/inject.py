@@ -152,19 +152,18 @@ def _said(fired: dict[str, Any] | None, state_url: str) -> int:
     return 0
 
 
-async def inject_smslink_sms(sender: str, text: str) -> int:
-    """POST the SMSLink simulator's /_sim/incoming, then wait for Home Assistant's event."""
+async def inject_cloud_sms(provider: str, sender: str, text: str) -> int:
+    """POST the SMSLink or Plasgate simulator's /_sim/incoming, then wait for the event.
+
+    SMSLink calls the account's webhook; Plasgate writes a deliver_sm to its bound SMPP session.
+    """
     runtime = DemoRuntime.load(RUNTIME_FILE)
+    url, round_trip = (
+        (runtime.smslink_url, smslink_round_trip)
+        if provider == _SMSLINK
+        else (runtime.plasgate_url, plasgate_round_trip)
+    )
     async with aiohttp.ClientSession() as session:
         api = HomeAssistantApi(session, runtime.ha_url, runtime.access_token)
-        fired = await smslink_round_trip(api, runtime.smslink_url, sender, text)
-    return _said(fired, f"{runtime.smslink_url}/_sim/state")
-
-
-async def inject_plasgate_sms(sender: str, text: str) -> int:
-    """POST the Plasgate simulator's /_sim/incoming (sent over SMPP), then wait for the event."""
-    runtime = DemoRuntime.load(RUNTIME_FILE)
-    async with aiohttp.ClientSession() as session:
-        api = HomeAssistantApi(session, runtime.ha_url, runtime.access_token)
-        fired = await plasgate_round_trip(api, runtime.plasgate_url, sender, text)
-    return _said(fired, f"{runtime.plasgate_url}/_sim/state")
+        fired = await round_trip(api, url, sender, text)
+    return _said(fired, f"{url}/_sim/state")

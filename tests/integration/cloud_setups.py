@@ -9,18 +9,25 @@ import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlowResult
+from homeassistant.const import CONF_ENABLED, CONF_HOST, CONF_PASSWORD, CONF_PORT
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
+import httpx
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.sms_gateway.const import (
     CONF_PROVIDER,
+    CONF_SYSTEM_ID,
+    CONF_THROUGHPUT,
+    CONF_TLS,
+    CONF_WINDOW,
     DOMAIN,
     EVENT_DELIVERY_REPORT,
     PROVIDER_PLASGATE,
 )
+from tests.conftest import RunningPlasgate
 
 from .conftest import registered_device
 
@@ -59,3 +66,25 @@ async def open_options(hass: HomeAssistant, entry: MockConfigEntry) -> ConfigFlo
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "account"
     return result
+
+
+def smpp_options(sim: RunningPlasgate, **changes: Any) -> dict[str, Any]:
+    """The SMPP settings the options page saves (and takes) for the simulator's server."""
+    host, port = sim.sim.smpp.address
+    return {
+        CONF_ENABLED: True,
+        CONF_HOST: host,
+        CONF_PORT: port,
+        CONF_SYSTEM_ID: "demo",
+        CONF_PASSWORD: "demo",
+        CONF_TLS: False,
+        CONF_THROUGHPUT: 50.0,
+        CONF_WINDOW: 10,
+        **changes,
+    }
+
+
+async def set_faults(sim: RunningPlasgate, **switches: object) -> None:
+    """Set the Plasgate simulator's switches through its control API."""
+    async with httpx.AsyncClient(base_url=sim.url) as client:
+        (await client.post("/_sim/faults", json=switches)).raise_for_status()

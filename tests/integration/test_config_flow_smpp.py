@@ -16,26 +16,16 @@ from custom_components.sms_gateway.const import (
     CONF_SMPP,
     CONF_SYSTEM_ID,
     CONF_THROUGHPUT,
-    CONF_TLS,
     CONF_WINDOW,
 )
 from tests.conftest import RunningPlasgate
 
+from .cloud_setups import smpp_options
+
 
 def form(sim: RunningPlasgate, **changes: Any) -> dict[str, Any]:
     """The page filled in for the simulator's SMPP server."""
-    host, port = sim.sim.smpp.address
-    return {
-        CONF_ENABLED: True,
-        CONF_HOST: host,
-        CONF_PORT: port,
-        CONF_SYSTEM_ID: "demo",
-        CONF_PASSWORD: "demo",
-        CONF_TLS: False,
-        CONF_THROUGHPUT: 20,
-        CONF_WINDOW: 5,
-        **changes,
-    }
+    return smpp_options(sim, **{CONF_THROUGHPUT: 20, CONF_WINDOW: 5, **changes})
 
 
 async def open_smpp_page(hass: HomeAssistant, entry: MockConfigEntry) -> ConfigFlowResult:

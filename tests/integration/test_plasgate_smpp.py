@@ -9,14 +9,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 import logging
-from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
-    CONF_ENABLED,
-    CONF_HOST,
     CONF_PASSWORD,
-    CONF_PORT,
     EVENT_HOMEASSISTANT_STOP,
 )
 from homeassistant.core import HomeAssistant
@@ -26,43 +22,23 @@ from homeassistant.helpers import (
     entity_registry as er,
     issue_registry as ir,
 )
-import httpx
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.sms_gateway.const import (
     CONF_SMPP,
     CONF_SYSTEM_ID,
-    CONF_THROUGHPUT,
-    CONF_TLS,
-    CONF_WINDOW,
     EVENT_DELIVERY_REPORT,
     EVENT_SMS_RECEIVED,
 )
 from tests.conftest import RunningPlasgate
 
-from .cloud_setups import wait_until
+from .cloud_setups import set_faults, smpp_options, wait_until
 from .conftest import PLASGATE_DEFAULT_RECIPIENT, set_up, wind_down
 from .setups import send_sms
 
 SENDER = "85598765432"
 SHORT_CODE = "1234"
-
-
-def smpp_options(sim: RunningPlasgate, **changes: Any) -> dict[str, Any]:
-    """The SMPP settings the options page saves for the simulator's server."""
-    host, port = sim.sim.smpp.address
-    return {
-        CONF_ENABLED: True,
-        CONF_HOST: host,
-        CONF_PORT: port,
-        CONF_SYSTEM_ID: "demo",
-        CONF_PASSWORD: "demo",
-        CONF_TLS: False,
-        CONF_THROUGHPUT: 50.0,
-        CONF_WINDOW: 10,
-        **changes,
-    }
 
 
 def link_state(hass: HomeAssistant, entry: MockConfigEntry) -> str | None:
@@ -73,11 +49,6 @@ def link_state(hass: HomeAssistant, entry: MockConfigEntry) -> str | None:
     assert entity_id is not None
     state = hass.states.get(entity_id)
     return None if state is None else state.state
-
-
-async def set_faults(sim: RunningPlasgate, **switches: object) -> None:
-    async with httpx.AsyncClient(base_url=sim.url) as client:
-        (await client.post("/_sim/faults", json=switches)).raise_for_status()
 
 
 @pytest.fixture

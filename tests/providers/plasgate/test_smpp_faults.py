@@ -12,10 +12,10 @@ from custom_components.sms_gateway.providers.errors import (
 )
 from custom_components.sms_gateway.providers.plasgate.smpp import AnswerLostError, LinkState
 from tests.conftest import RunningPlasgate
-from tests.integration.cloud_setups import wait_until as until
+from tests.integration.cloud_setups import set_faults, wait_until as until
 
 from .smpp_setups import fast_settings, running_link
-from .test_smpp_link import NUMBER, set_faults
+from .test_smpp_link import NUMBER
 
 
 def submitted(sim: RunningPlasgate) -> list[str]:

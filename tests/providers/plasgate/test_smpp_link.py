@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from custom_components.sms_gateway.providers.errors import (
@@ -18,16 +17,11 @@ from custom_components.sms_gateway.providers.plasgate.smpp import (
     check_login,
 )
 from tests.conftest import RunningPlasgate
-from tests.integration.cloud_setups import wait_until as until
+from tests.integration.cloud_setups import set_faults, wait_until as until
 
 from .smpp_setups import fast_settings, running_link
 
 NUMBER = "85512345678"
-
-
-async def set_faults(sim: RunningPlasgate, **switches: object) -> None:
-    async with httpx.AsyncClient(base_url=sim.url) as client:
-        (await client.post("/_sim/faults", json=switches)).raise_for_status()
 
 
 async def test_binds_submits_and_hears_the_receipt(
