@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 import logging
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
@@ -18,7 +19,6 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
-    device_registry as dr,
     entity_registry as er,
     issue_registry as ir,
 )
@@ -33,8 +33,8 @@ from custom_components.sms_gateway.const import (
 )
 from tests.conftest import RunningPlasgate
 
-from .cloud_setups import set_faults, smpp_options, wait_until
-from .conftest import PLASGATE_DEFAULT_RECIPIENT, set_up, wind_down
+from .cloud_setups import account_device, set_faults, smpp_options, wait_until
+from .conftest import PLASGATE_DEFAULT_RECIPIENT, wind_down
 from .setups import send_sms
 
 SENDER = "85598765432"
@@ -51,6 +51,18 @@ def link_state(hass: HomeAssistant, entry: MockConfigEntry) -> str | None:
     return None if state is None else state.state
 
 
+async def set_up_over_smpp(
+    hass: HomeAssistant, entry: MockConfigEntry, sim: RunningPlasgate, **changes: Any
+) -> None:
+    """Add the Plasgate entry with SMPP options for the simulator, and set it up."""
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_SMPP: smpp_options(sim, **changes)}
+    )
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
 @pytest.fixture
 async def smpp_account(
     hass: HomeAssistant,
@@ -58,12 +70,7 @@ async def smpp_account(
     plasgate_smpp_simulator: RunningPlasgate,
 ) -> AsyncIterator[MockConfigEntry]:
     """The Plasgate account set up over SMPP, bound."""
-    plasgate_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        plasgate_entry,
-        options={**plasgate_entry.options, CONF_SMPP: smpp_options(plasgate_smpp_simulator)},
-    )
-    await set_up(hass, plasgate_entry)
+    await set_up_over_smpp(hass, plasgate_entry, plasgate_smpp_simulator)
     await wait_until(lambda: link_state(hass, plasgate_entry) == "bound")
     yield plasgate_entry
     await wind_down(hass, plasgate_entry, plasgate_smpp_simulator)
@@ -161,12 +168,7 @@ async def test_a_refused_login_shows_and_a_send_says_nothing_went(
     plasgate_entry: MockConfigEntry,
     plasgate_smpp_simulator: RunningPlasgate,
 ) -> None:
-    plasgate_entry.add_to_hass(hass)
-    options = smpp_options(plasgate_smpp_simulator, password="wrong")
-    hass.config_entries.async_update_entry(
-        plasgate_entry, options={**plasgate_entry.options, CONF_SMPP: options}
-    )
-    await set_up(hass, plasgate_entry)
+    await set_up_over_smpp(hass, plasgate_entry, plasgate_smpp_simulator, password="wrong")
     await wait_until(lambda: link_state(hass, plasgate_entry) == "refused")
     runtime = plasgate_entry.runtime_data
     assert runtime.smpp is not None
@@ -183,8 +185,7 @@ async def test_a_refused_login_shows_and_a_send_says_nothing_went(
 async def test_the_device_says_it_runs_over_smpp(
     hass: HomeAssistant, smpp_account: MockConfigEntry
 ) -> None:
-    device = dr.async_get(hass).async_get_device({("sms_gateway", smpp_account.entry_id)})
-    assert device is not None
+    device = account_device(hass, smpp_account)
     assert (device.manufacturer, device.model) == ("Plasgate", "SMPP v3.4")
 
 
@@ -295,12 +296,7 @@ async def test_with_a_window_of_one_only_the_unanswered_recipient_is_uncertain(
     hass: HomeAssistant, plasgate_entry: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
 ) -> None:
     """The others were never written: they go on the next bind."""
-    plasgate_entry.add_to_hass(hass)
-    options = smpp_options(plasgate_smpp_simulator, window=1)
-    hass.config_entries.async_update_entry(
-        plasgate_entry, options={**plasgate_entry.options, CONF_SMPP: options}
-    )
-    await set_up(hass, plasgate_entry)
+    await set_up_over_smpp(hass, plasgate_entry, plasgate_smpp_simulator, window=1)
     await wait_until(lambda: link_state(hass, plasgate_entry) == "bound")
     await set_faults(plasgate_smpp_simulator, smpp_drop_after_submit=1)
     numbers = [f"+8551234560{index}" for index in range(4)]

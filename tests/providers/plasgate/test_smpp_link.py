@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from custom_components.sms_gateway.providers.errors import (
@@ -161,7 +163,9 @@ async def test_a_wrong_password_is_refused(plasgate_smpp_simulator: RunningPlasg
 
 
 async def test_check_login_binds_and_unbinds(plasgate_smpp_simulator: RunningPlasgate) -> None:
-    await check_login(fast_settings(plasgate_smpp_simulator))
+    # The answer to the unbind is read: a login check does not wait out the response timeout.
+    async with asyncio.timeout(0.9):
+        await check_login(fast_settings(plasgate_smpp_simulator, response_timeout=1.0))
     counts = plasgate_smpp_simulator.sim.smpp.snapshot()["counts"]
     assert counts.get("bind_transceiver") == 1
     assert counts.get("unbind") == 1

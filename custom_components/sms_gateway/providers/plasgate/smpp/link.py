@@ -391,4 +391,6 @@ class _Unheard:
 async def check_login(settings: SmppSettings) -> None:
     """Bind once and unbind: raise AuthError for a refused login, ProviderError otherwise."""
     session = await SmppLink(settings, _Unheard(), IncomingMemory()).open()
+    serving = asyncio.create_task(session.serve())  # reads the unbind_resp
     await session.unbind()
+    await serving
