@@ -39,7 +39,7 @@ from .deliveries import IncomingPart, UnreadableDeliveryError, read_delivery
 from .memory import IncomingMemory, PendingSms
 from .segments import Segment, split_text
 from .session import Answer, Session, SessionClosedError, Timing
-from .wire import SLOW_DOWN, Command, Status, status_name
+from .wire import SLOW_DOWN, Command, FramingError, Status, status_name
 
 _LOGGER: Final = logging.getLogger(__name__)
 DEFAULT_PORT: Final = 2775
@@ -226,6 +226,9 @@ class SmppLink:
         except (OSError, asyncio.IncompleteReadError) as err:
             session.close("the connection dropped during the bind")
             raise ProviderConnectionError("the SMPP server dropped the bind") from err
+        except FramingError as err:
+            session.close("the bind was answered with something that is not a PDU")
+            raise ProviderConnectionError(f"the SMPP server answered the bind with {err}") from err
         except BaseException:
             session.close("the bind failed")
             raise
