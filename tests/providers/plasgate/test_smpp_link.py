@@ -189,6 +189,7 @@ def test_the_documented_timings_are_the_defaults() -> None:
     assert settings.response_timeout == 10.0
     assert settings.reconnect_delays == (1.0, 60.0)
     assert settings.bind_wait == 30.0
+    assert settings.redelivery_window == 600.0
     assert (settings.window, settings.throughput) == (10, 10.0)
 
 
@@ -206,3 +207,29 @@ def test_a_login_smpp_cannot_carry_is_refused_before_anything_is_sent(
 ) -> None:
     with pytest.raises(InvalidInputError):
         SmppSettings(host="smpp.example", **login)
+
+
+async def test_a_bind_waits_for_what_it_is_owed_only_a_while(
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    """An answer the server did read (but never proved) is not held against a later SMS."""
+    memory = IncomingMemory()
+    memory.expect(["owed-by-an-old-session"])
+    settings = fast_settings(plasgate_smpp_simulator, redelivery_window=0.2)
+    async with running_link(settings, memory) as (link, heard):
+        await until(lambda: link.state is LinkState.BOUND)
+        assert memory.expected != {}
+        await until(lambda: memory.expected == {})
+    assert heard.memory_changes >= 1
+
+
+async def test_a_bind_that_ends_early_keeps_waiting(
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    memory = IncomingMemory()
+    memory.expect(["owed"])
+    async with running_link(fast_settings(plasgate_smpp_simulator), memory) as (link, heard):
+        await until(lambda: link.state is LinkState.BOUND)
+        await set_faults(plasgate_smpp_simulator, smpp_drop_binds=True)
+        await until(lambda: heard.states.count(LinkState.BOUND) == 2)
+    assert list(memory.expected) == ["owed"]

@@ -76,6 +76,9 @@ class SmppSettings:
     throttled_pause: float = 1.0
     bind_wait: float = 30.0
     """How long a submit waits for a bind before it says the message did not go."""
+    redelivery_window: float = 600.0
+    """How long a bind waits for the redeliveries it is owed: a server sends what it holds for
+    a receiver as soon as it binds. Past that, an SMS with the same body is a new one."""
 
     def __post_init__(self) -> None:
         """Refuse what SMPP v3.4 cannot carry, before anything is sent."""
@@ -179,9 +182,13 @@ class SmppLink:
         self._bound.set()
         self.last_error = None
         self._set_state(LinkState.BOUND)
+        owed = list(self.memory.expected)
+        settle = asyncio.create_task(self._stop_waiting(owed)) if owed else None
         try:
             await session.serve()
         finally:
+            if settle is not None:
+                settle.cancel()
             self._bound.clear()
             self._session = None
             self.most_in_flight = max(self.most_in_flight, session.most_in_flight)
@@ -193,6 +200,13 @@ class SmppLink:
                 self.last_error = session.reason
                 _LOGGER.debug("SMPP session ended: %s", session.reason)
                 self._set_state(LinkState.DISCONNECTED)
+
+    async def _stop_waiting(self, owed: list[str]) -> None:
+        """Forget the redeliveries a bind did not bring within the window."""
+        await asyncio.sleep(self.settings.redelivery_window)
+        if self.memory.forget(owed):
+            _LOGGER.debug("No redelivery came for %d answered SMS: none is owed", len(owed))
+            self._listener.memory_changed()
 
     async def open(self) -> Session:
         """Connect and bind once (also to check a login); the caller serves or unbinds it."""

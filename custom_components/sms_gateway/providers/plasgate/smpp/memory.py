@@ -15,7 +15,8 @@ import time
 from typing import Any, Final
 
 EXPECTED_FOR_S: Final = 7 * 24 * 3600.0
-"""How long a redelivery is waited for; a server retries for hours at most, not weeks."""
+"""The longest a redelivery is waited for while no bind lasts (the link forgets one sooner: see
+SmppSettings.redelivery_window)."""
 PARTS_KEPT_FOR_S: Final = 24 * 3600.0
 """How long the first parts of a long SMS wait for the rest (SMSCs give up well before)."""
 
@@ -49,6 +50,11 @@ class IncomingMemory:
         at = time.time() if now is None else now
         for digest in digests:
             self.expected[digest] = at
+
+    def forget(self, digests: list[str]) -> bool:
+        """Stop waiting for these redeliveries; True if any was still awaited."""
+        found = [digest for digest in digests if self.expected.pop(digest, None) is not None]
+        return bool(found)
 
     def take_expected(self, digest: str) -> bool:
         """Whether this deliver_sm is a redelivery of one already taken (and forget it)."""
