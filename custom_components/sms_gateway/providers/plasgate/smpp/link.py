@@ -138,16 +138,17 @@ class SmppLink:
         self.settings = settings
         self.memory = memory
         self._listener = listener
-        self._limiter = SlidingWindowLimiter(max(1, round(settings.throughput)), 1.0)
-        if settings.throughput < 1:
-            self._limiter = SlidingWindowLimiter(1, 1.0 / settings.throughput)
+        # N a second, or for less than one a second, one every 1/N seconds.
+        self._limiter = SlidingWindowLimiter(
+            max(1, round(settings.throughput)), max(1.0, 1.0 / settings.throughput)
+        )
         self._references = itertools.cycle(range(256))
         self._session: Session | None = None
         self._bound = asyncio.Event()
         self._stopping = False
         self.state = LinkState.DISCONNECTED
         self.last_error: str | None = None
-        self.most_in_flight = 0
+        self._most_in_flight = 0
 
     # --- running --------------------------------------------------------------------------------
 
@@ -191,7 +192,7 @@ class SmppLink:
                 settle.cancel()
             self._bound.clear()
             self._session = None
-            self.most_in_flight = max(self.most_in_flight, session.most_in_flight)
+            self._most_in_flight = max(self._most_in_flight, session.most_in_flight)
             unproven = session.unproven()
             if unproven:
                 self.memory.expect(unproven)
@@ -264,6 +265,12 @@ class SmppLink:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(session.unbind(), self.settings.response_timeout)
             session.close("stopped")
+
+    @property
+    def most_in_flight(self) -> int:
+        """The most submit_sm ever written and unanswered at once, this session included."""
+        session = self._session
+        return max(self._most_in_flight, 0 if session is None else session.most_in_flight)
 
     @property
     def in_flight(self) -> int:
