@@ -308,7 +308,8 @@ class SmppLink:
         self, destination: str, sender: str, segment: Segment, *, delivery_report: bool
     ) -> str:
         pdu = _submit_pdu(destination, sender, segment, delivery_report=delivery_report)
-        for _ in range(_THROTTLED_RETRIES):
+        throttled = 0
+        while True:
             session = await self._wait_bound()
             try:
                 header, answer = await session.submit(pdu, self._limiter)
@@ -316,24 +317,28 @@ class SmppLink:
                 continue  # never written: it goes on the next session
             if header.status == Status.OK and header.command_id != Command.GENERIC_NACK:
                 return answer[16:].split(b"\0", 1)[0].decode("ascii", "replace")
-            if header.status in SLOW_DOWN:
-                self._limiter.pause(self.settings.throttled_pause)
-                continue
-            raise RejectedError(
-                header.status, f"the server refused it ({status_name(header.status)})"
-            )
-        raise RateLimitedError(Status.THROTTLED, "the server kept answering ESME_RTHROTTLED")
+            if header.status not in SLOW_DOWN:
+                raise RejectedError(
+                    header.status, f"the server refused it ({status_name(header.status)})"
+                )
+            throttled += 1
+            if throttled == _THROTTLED_RETRIES:
+                raise RateLimitedError(header.status, "the server kept answering ESME_RTHROTTLED")
+            self._limiter.pause(self.settings.throttled_pause)
 
     async def _wait_bound(self) -> Session:
+        """Wait (bounded) for a session still open: one that just ended is not bound any more."""
         try:
-            await asyncio.wait_for(self._bound.wait(), self.settings.bind_wait)
+            async with asyncio.timeout(self.settings.bind_wait):
+                while True:
+                    await self._bound.wait()
+                    session = self._session
+                    if session is not None and not session.closed.is_set():
+                        return session
+                    await asyncio.sleep(0)  # let the link note its end; the next bind follows
         except TimeoutError:
             reason = f": {self.last_error}" if self.last_error else ""
             raise ProviderUnreachableError(f"the SMPP link is not bound{reason}") from None
-        session = self._session
-        if session is None:  # pragma: no cover - the event and the session change together
-            raise ProviderUnreachableError("the SMPP link is not bound")
-        return session
 
     # --- deliveries -----------------------------------------------------------------------------
 

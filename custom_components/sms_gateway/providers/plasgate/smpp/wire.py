@@ -37,7 +37,6 @@ class Status(IntEnum):
     """The command statuses the link acts on; others are named, not acted on."""
 
     OK = 0x00000000
-    INVALID_COMMAND_LENGTH = 0x00000002
     INVALID_COMMAND = 0x00000003
     BIND_FAILED = 0x0000000D
     INVALID_PASSWORD = 0x0000000E
@@ -94,11 +93,6 @@ async def read_pdu(reader: asyncio.StreamReader) -> tuple[Header, bytes]:
 def response(command_id: int, sequence: int, status: int = Status.OK, body: bytes = b"") -> bytes:
     """Build the response PDU to a request of the server's (deliver_sm, enquire_link...)."""
     return HEADER.pack(HEADER.size + len(body), command_id | RESPONSE_BIT, status, sequence) + body
-
-
-def request(command_id: int, sequence: int, body: bytes = b"") -> bytes:
-    """Build a request PDU with a sequence number of ours."""
-    return HEADER.pack(HEADER.size + len(body), command_id, 0, sequence) + body
 
 
 def with_sequence(pdu: bytes, sequence: int) -> bytes:
