@@ -193,10 +193,15 @@ def snapshot_entities(hass: HomeAssistant, snapshot: SnapshotAssertion, entry_id
 
 
 @pytest.fixture
-def mock_setup_entry() -> Iterator[AsyncMock]:
-    """Keep a flow test about the flow: a created or changed entry is not set up."""
+async def mock_setup_entry(hass: HomeAssistant) -> AsyncIterator[AsyncMock]:
+    """Keep a flow test about the flow: a created or changed entry is not set up.
+
+    A saved options form schedules a reload; it runs before the patch ends, so no real set-up
+    starts while Home Assistant stops after the test.
+    """
     with patch("custom_components.sms_gateway.async_setup_entry", return_value=True) as setup:
         yield setup
+        await hass.async_block_till_done()
 
 
 @pytest.fixture

@@ -10,13 +10,14 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 import logging
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     CONF_PASSWORD,
     EVENT_HOMEASSISTANT_STOP,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
     entity_registry as er,
@@ -31,6 +32,7 @@ from custom_components.sms_gateway.const import (
     EVENT_DELIVERY_REPORT,
     EVENT_SMS_RECEIVED,
 )
+from custom_components.sms_gateway.providers.plasgate.smpp import LinkState
 from tests.conftest import RunningPlasgate
 
 from .cloud_setups import account_device, set_faults, smpp_options, wait_until
@@ -328,3 +330,29 @@ async def test_diagnostics_show_the_link_without_its_login(
     saved = diagnostics["entry"]["options"][CONF_SMPP]
     assert saved[CONF_PASSWORD] == "**REDACTED**"
     assert saved[CONF_SYSTEM_ID] == "**REDACTED**"
+
+
+async def test_a_set_up_while_home_assistant_stops_binds_nothing(
+    hass: HomeAssistant, plasgate_entry: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    """A reload late in a stop: the stop event has gone, so nothing would unbind a new link."""
+    hass.set_state(CoreState.stopping)
+    try:
+        await set_up_over_smpp(hass, plasgate_entry, plasgate_smpp_simulator)
+        assert plasgate_entry.runtime_data.smpp.state is LinkState.DISCONNECTED
+    finally:
+        hass.set_state(CoreState.running)
+    await wind_down(hass, plasgate_entry, plasgate_smpp_simulator)
+    assert plasgate_smpp_simulator.sim.smpp.snapshot()["counts"].get("bind_transceiver") is None
+
+
+async def test_a_failed_set_up_leaves_no_link_running(
+    hass: HomeAssistant, plasgate_entry: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    """Home Assistant runs no unload callback after an unexpected error: start nothing before."""
+    with patch.object(
+        hass.config_entries, "async_forward_entry_setups", side_effect=RuntimeError("boom")
+    ):
+        await set_up_over_smpp(hass, plasgate_entry, plasgate_smpp_simulator)
+    assert plasgate_entry.state is ConfigEntryState.SETUP_ERROR
+    assert plasgate_entry.runtime_data.smpp.state is LinkState.DISCONNECTED

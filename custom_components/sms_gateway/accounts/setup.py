@@ -60,8 +60,6 @@ async def async_setup_cloud(hass: HomeAssistant, entry: AccountConfigEntry) -> N
         after_send=None if balance is None else balance.async_request_refresh,
     )
     await sends.async_load()
-    if smpp is not None:
-        await smpp.async_start(sends)
     entry.runtime_data = AccountData(
         service=service,
         device_info=account_device_info(
@@ -81,6 +79,8 @@ async def async_setup_cloud(hass: HomeAssistant, entry: AccountConfigEntry) -> N
     if smpp is not None:
         # Receipts and incoming SMS come over the link: no callback URL to watch or repair.
         async_delete_callback_issues(hass, entry.entry_id)
+        # Last: a set-up that fails before this leaves no link running (nothing would stop it).
+        await smpp.async_start(sends)
         return
     await CloudhookManager(hass, entry, url_by_hand=service.callback_url_by_hand).async_start()
 

@@ -87,11 +87,17 @@ class SmppAccount:
         self.link = SmppLink(settings, self, IncomingMemory())
 
     async def async_start(self, sends: CloudSendTracker) -> None:
-        """Read the memory, then bind in the background; stop with the entry or Home Assistant."""
+        """Read the memory, then bind in the background; stop with the entry or Home Assistant.
+
+        A set-up that runs while Home Assistant stops (a late reload) binds nothing: the stop
+        event has gone, so nothing would unbind it.
+        """
         self._sends = sends
         self.link.memory = IncomingMemory.from_dict(await self._store.async_load())
         if self.link.memory.forget_old():
             self.memory_changed()
+        if self._hass.is_stopping:
+            return
         entry = self._entry
         entry.async_create_background_task(
             self._hass, self.link.run(), f"{DOMAIN} SMPP link {entry.entry_id}"

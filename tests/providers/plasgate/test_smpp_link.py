@@ -15,13 +15,14 @@ from custom_components.sms_gateway.providers.plasgate import DeliveryState
 from custom_components.sms_gateway.providers.plasgate.smpp import (
     IncomingMemory,
     LinkState,
+    SmppLink,
     SmppSettings,
     check_login,
 )
 from tests.conftest import RunningPlasgate
 from tests.integration.cloud_setups import set_faults, wait_until as until
 
-from .smpp_setups import fast_settings, running_link
+from .smpp_setups import Listener, fast_settings, running_link
 
 NUMBER = "85512345678"
 
@@ -233,3 +234,37 @@ async def test_a_bind_that_ends_early_keeps_waiting(
         await set_faults(plasgate_smpp_simulator, smpp_drop_binds=True)
         await until(lambda: heard.states.count(LinkState.BOUND) == 2)
     assert list(memory.expected) == ["owed"]
+
+
+async def test_a_stop_during_the_bind_unbinds_and_serves_nothing(
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    heard = Listener()
+    link = SmppLink(fast_settings(plasgate_smpp_simulator), heard, IncomingMemory())
+    stopping: list[asyncio.Task[None]] = []
+
+    def stop_once_connecting(state: LinkState, /) -> None:
+        heard.states.append(state)
+        if state is LinkState.CONNECTING and not stopping:
+            stopping.append(asyncio.create_task(link.stop()))
+
+    heard.state_changed = stop_once_connecting  # type: ignore[method-assign]
+    await asyncio.wait_for(link.run(), 5)
+    await stopping[0]
+    assert heard.states == [LinkState.CONNECTING, LinkState.STOPPED]
+    counts = plasgate_smpp_simulator.sim.smpp.snapshot()["counts"]
+    assert (counts["bind_transceiver"], counts["unbind"]) == (1, 1)
+
+
+async def test_a_stop_ends_the_wait_before_the_next_bind(
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    await set_faults(plasgate_smpp_simulator, smpp_refuse_binds=True)
+    heard = Listener()
+    settings = fast_settings(plasgate_smpp_simulator, reconnect_delays=(60.0, 600.0))
+    link = SmppLink(settings, heard, IncomingMemory())
+    running = asyncio.create_task(link.run())
+    await until(lambda: link.state is LinkState.REFUSED)
+    await link.stop()
+    await asyncio.wait_for(running, 5)  # not the 300 s or more a refused login waits
+    assert link.state is LinkState.STOPPED

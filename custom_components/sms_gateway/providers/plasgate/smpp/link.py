@@ -145,7 +145,7 @@ class SmppLink:
         self._references = itertools.cycle(range(256))
         self._session: Session | None = None
         self._bound = asyncio.Event()
-        self._stopping = False
+        self._stop_asked = asyncio.Event()
         self.state = LinkState.DISCONNECTED
         self.last_error: str | None = None
         self._most_in_flight = 0
@@ -156,7 +156,7 @@ class SmppLink:
         """Bind, serve, and bind again after each loss, until stop()."""
         first, longest = self.settings.reconnect_delays
         delay = first
-        while not self._stopping:
+        while not self._stop_asked.is_set():
             self._set_state(LinkState.CONNECTING)
             try:
                 session = await self.open()
@@ -173,8 +173,11 @@ class SmppLink:
                 delay = min(delay * 2, longest)
                 continue
             delay = first
+            if self._stop_asked.is_set():  # stop() came during this bind: serve nothing
+                await _unbind_unserved(session)
+                break
             await self._serve(session)
-            if not self._stopping:
+            if not self._stop_asked.is_set():
                 await self._pause(first)
         self._set_state(LinkState.STOPPED)
 
@@ -197,7 +200,7 @@ class SmppLink:
             if unproven:
                 self.memory.expect(unproven)
                 self._listener.memory_changed()
-            if not self._stopping:
+            if not self._stop_asked.is_set():
                 self.last_error = session.reason
                 _LOGGER.debug("SMPP session ended: %s", session.reason)
                 self._set_state(LinkState.DISCONNECTED)
@@ -250,7 +253,10 @@ class SmppLink:
         return session
 
     async def _pause(self, seconds: float) -> None:
-        await asyncio.sleep(seconds * random.uniform(0.5, 1.0))  # noqa: S311 (jitter, not secrecy)
+        """Wait before binding again; stop() ends the wait."""
+        jittered = seconds * random.uniform(0.5, 1.0)  # noqa: S311 (jitter, not secrecy)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop_asked.wait(), jittered)
 
     def _set_state(self, state: LinkState) -> None:
         if state is not self.state:
@@ -259,7 +265,7 @@ class SmppLink:
 
     async def stop(self) -> None:
         """Unbind cleanly (the server then has every answer of ours) and stop reconnecting."""
-        self._stopping = True
+        self._stop_asked.set()
         session = self._session
         if session is not None:
             with contextlib.suppress(TimeoutError):
@@ -419,7 +425,11 @@ class _Unheard:
 
 async def check_login(settings: SmppSettings) -> None:
     """Bind once and unbind: raise AuthError for a refused login, ProviderError otherwise."""
-    session = await SmppLink(settings, _Unheard(), IncomingMemory()).open()
-    serving = asyncio.create_task(session.serve())  # reads the unbind_resp
+    await _unbind_unserved(await SmppLink(settings, _Unheard(), IncomingMemory()).open())
+
+
+async def _unbind_unserved(session: Session) -> None:
+    """Unbind a session nothing serves yet: serve it meanwhile, so the unbind_resp is read."""
+    serving = asyncio.create_task(session.serve())
     await session.unbind()
     await serving
