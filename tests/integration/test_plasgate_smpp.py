@@ -124,7 +124,7 @@ async def test_an_incoming_sms_fires_once_even_if_delivered_again(
     data = received[0].data
     assert (data["provider"], data["sender"], data["receiver"], data["text"]) == (
         "plasgate",
-        SENDER,
+        f"+{SENDER}",
         SHORT_CODE,
         "Hello Home Assistant",
     )

@@ -9,7 +9,8 @@ MESSAGE_PAYLOAD: Final = 0x0424
 RECEIPTED_MESSAGE_ID: Final = 0x001E
 MESSAGE_STATE: Final = 0x0427
 SC_INTERFACE_VERSION: Final = 0x0210
-TON_INTERNATIONAL, TON_ALPHANUMERIC, NPI_ISDN = 1, 5, 1
+TON_UNKNOWN, TON_INTERNATIONAL, TON_ALPHANUMERIC, NPI_ISDN = 0, 1, 5, 1
+SHORT_CODE_DIGITS = 6  # a short code is no international number
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ def read_submit_sm(body: bytes) -> SubmitSm:
 
 
 def _ton(address: str) -> int:
-    return TON_INTERNATIONAL if address.isdigit() else TON_ALPHANUMERIC
+    if not address.isdigit():
+        return TON_ALPHANUMERIC
+    return TON_INTERNATIONAL if len(address) > SHORT_CODE_DIGITS else TON_UNKNOWN
 
 
 def deliver_sm_body(

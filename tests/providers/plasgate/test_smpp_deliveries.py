@@ -22,13 +22,16 @@ def deliver_sm(
     data_coding: int = 0,
     tlvs: bytes = b"",
     sequence: int = 7,
+    source: tuple[int, bytes] = (1, b"85598765432"),
 ) -> bytes:
-    """A deliver_sm from 85598765432 to 1234."""
+    """A deliver_sm from 85598765432 (international) to 1234 (a short code)."""
+    source_ton, source_addr = source
     body = (
         b"\0"  # service_type
-        + bytes((1, 1))
-        + b"85598765432\0"
-        + bytes((1, 1))
+        + bytes((source_ton, 1))
+        + source_addr
+        + b"\0"
+        + bytes((0, 1))
         + b"1234\0"
         + bytes((esm_class, 0, 0))
         + b"\0\0"  # schedule_delivery_time, validity_period
@@ -87,7 +90,7 @@ def test_an_sms_in_the_default_alphabet_is_gsm() -> None:
     part = read_delivery(deliver_sm(b"Hello \x05 \x1be"))  # é (0x05) and € (escape, e)
     assert isinstance(part, IncomingPart)
     assert (part.source, part.destination, part.text, part.whole) == (
-        "85598765432",
+        "+85598765432",
         "1234",
         "Hello é €",
         True,
@@ -118,3 +121,19 @@ def test_a_truncated_body_is_unreadable() -> None:
     cut = struct.pack("!I", 24) + pdu[4:24]
     with pytest.raises(UnreadableDeliveryError):
         read_delivery(cut)
+
+
+@pytest.mark.parametrize(
+    ("source", "read"),
+    [
+        ((1, b"85598765432"), "+85598765432"),  # international: E.164
+        ((2, b"098765432"), "098765432"),  # national: as written
+        ((0, b"85598765432"), "85598765432"),  # unknown: as written
+        ((5, b"Plasgate"), "Plasgate"),  # alphanumeric
+        ((1, b"+85598765432"), "+85598765432"),  # a server that writes the "+" itself
+    ],
+)
+def test_only_an_international_number_gets_its_plus(source: tuple[int, bytes], read: str) -> None:
+    part = read_delivery(deliver_sm(b"Hi", source=source))
+    assert isinstance(part, IncomingPart)
+    assert part.source == read

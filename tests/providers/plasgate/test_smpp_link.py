@@ -84,8 +84,8 @@ async def test_an_incoming_sms_is_told_once(plasgate_smpp_simulator: RunningPlas
         await until(lambda: len(heard.received) == 2)
         await until(lambda: all(mo["state"] == "acked" for mo in smpp.snapshot()["mo"]))
     assert [(sms.source, sms.destination, sms.text) for sms in heard.received] == [
-        ("85598765432", "1234", "Salut ☺"),
-        ("85598765432", "1234", "Ж" * 150),
+        ("+85598765432", "1234", "Salut ☺"),
+        ("+85598765432", "1234", "Ж" * 150),
     ]
     assert heard.received[1].parts == 3
     assert link.memory.pending == {}

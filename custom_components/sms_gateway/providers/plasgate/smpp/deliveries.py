@@ -12,6 +12,7 @@ import hashlib
 import struct
 from typing import Final
 
+from aiosmpplib import TON, PhoneNumber
 from aiosmpplib.protocol import DeliverSm, SmppMessage
 from aiosmpplib.state import (
     RECEIPTED_MESSAGE_ID,
@@ -97,13 +98,24 @@ def read_delivery(pdu: bytes) -> Delivery:
         reference >>= 16
     return IncomingPart(
         digest=body_digest(pdu),
-        source=message.source.number,
-        destination=message.destination.number,
+        source=_written(message.source),
+        destination=_written(message.destination),
         text=message.short_message or message.message_payload,
         reference=reference,
         total=total,
         index=index,
     )
+
+
+def _written(address: PhoneNumber) -> str:
+    """Write a number the server marks international in E.164 ("+" added), any other as it came.
+
+    So that a sender abroad reads the same as in any other source, not as a national number.
+    """
+    number = address.number
+    if address.ton is TON.INTERNATIONAL and number.isdigit():
+        return f"+{number}"
+    return number
 
 
 def _int(value: object, default: int = 0) -> int:
