@@ -12,13 +12,14 @@ from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import CONF_ENABLED, CONF_HOST, CONF_PASSWORD, CONF_PORT
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import httpx
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.sms_gateway.const import (
     CONF_PROVIDER,
+    CONF_SMPP,
     CONF_SYSTEM_ID,
     CONF_THROUGHPUT,
     CONF_TLS,
@@ -88,3 +89,25 @@ async def set_faults(sim: RunningPlasgate, **switches: object) -> None:
     """Set the Plasgate simulator's switches through its control API."""
     async with httpx.AsyncClient(base_url=sim.url) as client:
         (await client.post("/_sim/faults", json=switches)).raise_for_status()
+
+
+def link_state(hass: HomeAssistant, entry: MockConfigEntry) -> str | None:
+    """The state of the account's SMPP link sensor."""
+    entity_id = er.async_get(hass).async_get_entity_id(
+        "sensor", "sms_gateway", f"{entry.entry_id}_smpp_link"
+    )
+    assert entity_id is not None
+    state = hass.states.get(entity_id)
+    return None if state is None else state.state
+
+
+async def set_up_over_smpp(
+    hass: HomeAssistant, entry: MockConfigEntry, sim: RunningPlasgate, **changes: Any
+) -> None:
+    """Add the Plasgate entry with SMPP options for the simulator, and set it up."""
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_SMPP: smpp_options(sim, **changes)}
+    )
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()

@@ -25,7 +25,9 @@ from custom_components.sms_gateway.const import (
     EVENT_SMS_SENT,
 )
 from custom_components.sms_gateway.diagnostics import async_get_config_entry_diagnostics
-from tests.conftest import RunningDinstar, RunningSmsLink
+from tests.conftest import RunningDinstar, RunningPlasgate, RunningSmsLink
+from tests.integration.cloud_setups import link_state, set_up_over_smpp, wait_until
+from tests.integration.conftest import wind_down
 from tests.integration.setups import entry_with
 from tests.integration.test_send import push_to_home_assistant, send_bodies, sim_control, until
 
@@ -436,6 +438,30 @@ async def test_an_smslink_2_way_sms_is_answered_from_the_account(
     await hass.async_block_till_done()
     assert converse.call_count == 1
     assert len(sim.account.messages) == 1
+
+
+async def test_a_plasgate_sms_over_smpp_is_answered_over_smpp(
+    hass: HomeAssistant,
+    kitchen: None,
+    plasgate_entry: MockConfigEntry,
+    plasgate_smpp_simulator: RunningPlasgate,
+    commands: list[Event],
+) -> None:
+    """The sender comes international (TON 1) from abroad; the answer goes back to it."""
+    entry = entry_with(plasgate_entry, options=with_assist(assist()))
+    await set_up_over_smpp(hass, entry, plasgate_smpp_simulator)
+    await wait_until(lambda: link_state(hass, entry) == "bound")
+    smpp = plasgate_smpp_simulator.sim.smpp
+
+    await smpp.deliver(ALLOWED[1:], "1234", COMMAND)
+    await until(lambda: bool(commands), limit=30)
+
+    assert outcomes(commands) == ["answered"]
+    assert commands[0].data["provider"] == "plasgate"
+    assert commands[0].data["sender"] == ALLOWED
+    [answer] = smpp.snapshot()["submitted"]
+    assert (answer["to"], answer["text"]) == (ALLOWED[1:], ANSWER)
+    await wind_down(hass, entry, plasgate_smpp_simulator)
 
 
 # --- the pieces -----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The SMS to Assist options: a page of the gateway's options, a section of an SMSLink account's."""
+"""The SMS to Assist options: a gateway's page, a section of an account's where SMS come in."""
 
 from unittest.mock import AsyncMock
 
@@ -16,9 +16,12 @@ from custom_components.sms_gateway.const import (
     CONF_COUNTRY,
     CONF_DEFAULT_RECIPIENTS,
     CONF_SENDER,
+    CONF_SMPP,
     CONF_TEST_MODE,
 )
+from tests.conftest import RunningPlasgate
 
+from .cloud_setups import smpp_options
 from .test_config_flow import open_options, suggested_values
 from .test_config_flow_cloud import fields, open_options as open_account_options
 
@@ -134,10 +137,33 @@ async def test_account_form_without_the_section_keeps_what_was_stored(
     assert smslink_entry.options["assist"] == stored
 
 
-async def test_plasgate_has_no_section(
+async def test_plasgate_over_smpp_has_the_section(
+    hass: HomeAssistant,
+    plasgate_entry: MockConfigEntry,
+    plasgate_smpp_simulator: RunningPlasgate,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """Incoming SMS come over the link: allowed numbers can talk to Assist."""
+    plasgate_entry.add_to_hass(hass)
+    smpp = smpp_options(plasgate_smpp_simulator)
+    hass.config_entries.async_update_entry(plasgate_entry, options={CONF_SMPP: smpp})
+    result = await open_account_options(hass, plasgate_entry)
+    assert fields(result)[-1] == "assist"
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_COUNTRY: "KH", "assist": {"enabled": True, "numbers": ["012345678"]}},
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert plasgate_entry.options["assist"]["numbers"] == ["+85512345678"]
+    assert plasgate_entry.options[CONF_SMPP] == smpp
+
+
+async def test_plasgate_over_rest_has_no_section(
     hass: HomeAssistant, plasgate_entry: MockConfigEntry, mock_setup_entry: AsyncMock
 ) -> None:
-    """Plasgate brings no incoming SMS: nobody to answer."""
+    """Plasgate's REST API brings no incoming SMS: nobody to answer."""
     plasgate_entry.add_to_hass(hass)
     result = await open_account_options(hass, plasgate_entry)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 import logging
-from typing import Any
 from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
@@ -20,7 +19,6 @@ from homeassistant.const import (
 from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
-    entity_registry as er,
     issue_registry as ir,
 )
 import pytest
@@ -35,34 +33,18 @@ from custom_components.sms_gateway.const import (
 from custom_components.sms_gateway.providers.plasgate.smpp import LinkState
 from tests.conftest import RunningPlasgate
 
-from .cloud_setups import account_device, set_faults, smpp_options, wait_until
+from .cloud_setups import (
+    account_device,
+    link_state,
+    set_faults,
+    set_up_over_smpp,
+    wait_until,
+)
 from .conftest import PLASGATE_DEFAULT_RECIPIENT, wind_down
 from .setups import send_sms
 
 SENDER = "85598765432"
 SHORT_CODE = "1234"
-
-
-def link_state(hass: HomeAssistant, entry: MockConfigEntry) -> str | None:
-    """The state of the account's SMPP link sensor."""
-    entity_id = er.async_get(hass).async_get_entity_id(
-        "sensor", "sms_gateway", f"{entry.entry_id}_smpp_link"
-    )
-    assert entity_id is not None
-    state = hass.states.get(entity_id)
-    return None if state is None else state.state
-
-
-async def set_up_over_smpp(
-    hass: HomeAssistant, entry: MockConfigEntry, sim: RunningPlasgate, **changes: Any
-) -> None:
-    """Add the Plasgate entry with SMPP options for the simulator, and set it up."""
-    entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        entry, options={**entry.options, CONF_SMPP: smpp_options(sim, **changes)}
-    )
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ country chosen on the same form; the entry's update listener reloads it to apply
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigFlowResult
@@ -32,6 +32,7 @@ from .callback_url import callback_url
 from .catalog import service_of
 from .login import form_sender
 from .service import CloudService
+from .smpp_link import smpp_options
 from .smpp_options import smpp_from_form, smpp_schema, smpp_shown
 
 # Countries whose calling code is known: a national number needs it.
@@ -53,7 +54,12 @@ def _checked_numbers(
     return list(kept.values()), bad
 
 
-def _schema(service: CloudService[Any]) -> vol.Schema:
+def _receives_sms(service: CloudService[Any], options: Mapping[str, Any]) -> bool:
+    """Say whether SMS reach the account: by callback (SMSLink), or over its SMPP link."""
+    return service.receives_sms or smpp_options(options) is not None
+
+
+def _schema(service: CloudService[Any], *, receives_sms: bool) -> vol.Schema:
     """Ask for the service's options: its on/off switches, and SMS to Assist where SMS come in."""
     fields: dict[vol.Marker, Any] = {
         vol.Optional(CONF_SENDER): TextSelector(),
@@ -62,19 +68,19 @@ def _schema(service: CloudService[Any]) -> vol.Schema:
     }
     for switch in service.option_switches:
         fields[vol.Optional(switch, default=False)] = BooleanSelector()
-    if service.receives_sms:
+    if receives_sms:
         fields[vol.Optional(CONF_ASSIST)] = section(assist_schema(), {"collapsed": True})
     return vol.Schema(fields)
 
 
 def _assist_from_form(
-    service: CloudService[Any], user_input: dict[str, Any], country: str
+    user_input: dict[str, Any], country: str, *, receives_sms: bool
 ) -> tuple[dict[str, Any], list[tuple[int, str]]]:
     """Return the SMS to Assist options (where SMS come in) and its bad numbers, by position.
 
     A form without the section (an older client, a script) leaves the stored ones as they are.
     """
-    if not service.receives_sms or CONF_ASSIST not in user_input:
+    if not receives_sms or CONF_ASSIST not in user_input:
         return {}, []
     assist, bad = assist_from_form(user_input[CONF_ASSIST], country)
     return {CONF_ASSIST: assist}, bad
@@ -93,6 +99,7 @@ class CloudOptionsFlow(ReloadingOptionsFlow):
         """
         entry = self.config_entry
         service = service_of(entry.data)
+        receives_sms = _receives_sms(service, entry.options)
         errors: dict[str, str] = {}
         placeholders = {"invalid": "", "callback_url": callback_url(self.hass, entry.data) or "-"}
         if user_input is not None:
@@ -109,7 +116,9 @@ class CloudOptionsFlow(ReloadingOptionsFlow):
                 recipients, bad = _checked_numbers(
                     user_input.get(CONF_DEFAULT_RECIPIENTS, []), provider_number
                 )
-                assist, bad_assist = _assist_from_form(service, user_input, options[CONF_COUNTRY])
+                assist, bad_assist = _assist_from_form(
+                    user_input, options[CONF_COUNTRY], receives_sms=receives_sms
+                )
                 if bad:
                     errors[CONF_DEFAULT_RECIPIENTS] = "invalid_recipient"
                     placeholders["invalid"] = positions(bad)
@@ -136,7 +145,9 @@ class CloudOptionsFlow(ReloadingOptionsFlow):
         }
         return self.async_show_form(
             step_id="account",
-            data_schema=self.add_suggested_values_to_schema(_schema(service), shown),
+            data_schema=self.add_suggested_values_to_schema(
+                _schema(service, receives_sms=receives_sms), shown
+            ),
             errors=errors,
             description_placeholders=placeholders,
         )
