@@ -63,6 +63,8 @@ FAULTS = SwitchTable(
         "smpp_lose_deliver_resp": (0, int_between(0, 1_000_000)),
         "smpp_malformed": ("", one_of(*MALFORMED_KINDS)),
         "smpp_dlr_stat": ("DELIVRD", one_of(*SMPP_DLR_STATS)),
+        # Off: receipts carry no text, only receipted_message_id and message_state.
+        "smpp_dlr_text": (True, is_bool),
     }
 )
 default_switches = FAULTS.defaults

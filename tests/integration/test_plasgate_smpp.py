@@ -81,6 +81,26 @@ async def test_a_send_goes_over_smpp_and_its_receipt_is_reported(
     assert reports[0].data["recipient"] == "85512345678"
 
 
+async def test_a_receipt_given_only_in_tlvs_is_reported(
+    hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    await set_faults(plasgate_smpp_simulator, smpp_dlr_text=False, smpp_dlr_stat="UNDELIV")
+    reports = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    answers = await send_sms(hass, smpp_account, [PLASGATE_DEFAULT_RECIPIENT], "TLVs only")
+    await wait_until(lambda: len(reports) == 1)
+    assert reports[0].data["message_id"] == answers[0]["message_id"]
+    assert (reports[0].data["status"], reports[0].data["raw_status"]) == ("failed", "UNDELIV")
+
+
+async def test_an_empty_sms_fires_with_an_empty_text(
+    hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    await plasgate_smpp_simulator.sim.smpp.deliver(SENDER, SHORT_CODE, "")
+    await wait_until(lambda: len(received) == 1)
+    assert received[0].data["text"] == ""
+
+
 async def test_several_recipients_each_get_their_own_submit(
     hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
 ) -> None:

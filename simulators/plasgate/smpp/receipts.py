@@ -35,6 +35,7 @@ class Receipt:
     submitted_at: datetime
     done_at: datetime
     state: str = "scheduled"  # scheduled | queued (no receiver) | sent
+    with_text: bool = True  # False: the TLVs alone say it (sm_length 0), as SMPP v3.4 allows
 
     def short_message(self) -> bytes:
         """`id:... sub:001 dlvrd:... submit date:... done date:... stat:... err:... text:...`."""
@@ -53,7 +54,7 @@ class Receipt:
             self.source,
             esm_class=RECEIPT_ESM_CLASS,
             data_coding=GSM7,
-            short_message=self.short_message(),
+            short_message=self.short_message() if self.with_text else b"",
             tlvs={
                 RECEIPTED_MESSAGE_ID: self.message_id.encode("ascii") + b"\x00",
                 MESSAGE_STATE: bytes([STATES[self.stat]]),

@@ -111,7 +111,16 @@ class SmppServer:
         if not wants_receipt(sm.registered_delivery, stat):
             return
         now = datetime.now(UTC)
-        receipt = Receipt(message_id, sm.source_addr, sm.destination_addr, text, stat, now, now)
+        receipt = Receipt(
+            message_id,
+            sm.source_addr,
+            sm.destination_addr,
+            text,
+            stat,
+            now,
+            now,
+            with_text=bool(self.switches["smpp_dlr_text"]),
+        )
         self.receipts.append(receipt)
         self.tasks.spawn(self._send_receipt_later(receipt, session))
 

@@ -71,6 +71,20 @@ def test_a_receipt_text_without_id_or_stat_is_read_from_its_tlvs() -> None:
     )
 
 
+def test_a_receipt_with_no_text_at_all_is_read_from_its_tlvs() -> None:
+    """sm_length 0, which SMPP v3.4 allows and aiosmpplib alone would refuse."""
+    tlvs = tlv(0x001E, b"abc-4\0") + tlv(0x0427, bytes((2,)))
+    report = read_delivery(deliver_sm(b"", esm_class=0x04, tlvs=tlvs))
+    assert isinstance(report, DeliveryReport)
+    assert (report.message_id, report.status) == ("abc-4", "DELIVRD")
+
+
+def test_an_empty_sms_is_an_sms() -> None:
+    part = read_delivery(deliver_sm(b""))
+    assert isinstance(part, IncomingPart)
+    assert (part.text, part.whole) == ("", True)
+
+
 def test_a_receipt_whose_date_is_not_one_still_reads_its_tlvs() -> None:
     tlvs = tlv(0x001E, b"abc-3\0") + tlv(0x0427, bytes((2,)))
     report = read_delivery(

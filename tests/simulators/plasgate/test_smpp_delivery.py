@@ -55,6 +55,17 @@ async def test_receipt_follows_the_resp(smpp, plasgate_smpp_simulator, stat, sta
     ]
 
 
+async def test_a_receipt_without_text_says_it_in_its_tlvs(smpp, plasgate_smpp_simulator):
+    plasgate_smpp_simulator.sim.switches["smpp_dlr_text"] = False
+    client = await smpp()
+    await client.bind()
+    _, _, _, body = await client.submit(message=b"No receipt text", registered_delivery=1)
+    seq, receipt = await _receipt(client)
+    await client.send(DELIVER_SM_RESP, b"\x00", seq=seq)
+    assert (receipt["esm_class"], receipt["short_message"]) == (0x04, b"")
+    assert receipt["tlvs"] == {0x001E: body, 0x0427: bytes([2])}
+
+
 async def test_no_receipt_unless_asked(smpp, plasgate_smpp_simulator):
     client = await smpp()
     await client.bind()

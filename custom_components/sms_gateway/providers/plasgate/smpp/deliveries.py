@@ -66,6 +66,21 @@ class IncomingPart:
 type Delivery = DeliveryReport | IncomingPart
 
 
+class _DeliverSm(DeliverSm):
+    """aiosmpplib's deliver_sm, also with no text at all: an empty SMS, a receipt in TLVs only.
+
+    aiosmpplib wants a text in every submit_sm and deliver_sm; SMPP v3.4 lets sm_length be 0.
+    """
+
+    def __post_init__(self) -> None:
+        textless = not self.short_message and not self.message_payload
+        if textless:
+            self.short_message = " "  # passes aiosmpplib's check, then goes
+        super().__post_init__()
+        if textless:
+            self.short_message = ""
+
+
 def body_digest(pdu: bytes) -> str:
     """Name a deliver_sm by its body: the same on a redelivery, whatever the sequence number."""
     return hashlib.sha256(pdu[16:]).hexdigest()[:32]
@@ -75,10 +90,10 @@ def read_delivery(pdu: bytes) -> Delivery:
     """Decode a deliver_sm PDU; raise UnreadableDeliveryError for one that does not decode."""
     header = SmppMessage.parse_header(pdu[:16])
     try:
-        message = DeliverSm.from_pdu(pdu, header, _DEFAULT_ALPHABET)
+        message = _DeliverSm.from_pdu(pdu, header, _DEFAULT_ALPHABET)
     except UnicodeDecodeError:
         try:  # not GSM 03.38 after all: Latin-1 reads every octet, the text is still had
-            message = DeliverSm.from_pdu(pdu, header, _FALLBACK_ALPHABET)
+            message = _DeliverSm.from_pdu(pdu, header, _FALLBACK_ALPHABET)
         except (ValueError, IndexError, LookupError, struct.error) as err:
             raise UnreadableDeliveryError(type(err).__name__) from err
     except (ValueError, IndexError, LookupError, struct.error) as err:
