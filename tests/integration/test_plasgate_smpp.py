@@ -38,6 +38,7 @@ from .cloud_setups import (
     link_state,
     set_faults,
     set_up_over_smpp,
+    smpp_options,
     wait_until,
 )
 from .conftest import PLASGATE_DEFAULT_RECIPIENT, wind_down
@@ -183,6 +184,51 @@ async def test_a_refused_login_shows_and_a_send_says_nothing_went(
     assert caught.value.translation_key == "cannot_connect"
     assert "not bound" in str(caught.value)
     assert plasgate_smpp_simulator.sim.smpp.snapshot()["submitted"] == []
+    await wind_down(hass, plasgate_entry, plasgate_smpp_simulator)
+
+
+def smpp_login_issues(hass: HomeAssistant) -> list[ir.IssueEntry]:
+    """The repairs that say an SMPP login is refused."""
+    return [
+        issue
+        for (domain, issue_id), issue in ir.async_get(hass).issues.items()
+        if domain == "sms_gateway" and issue_id.startswith("smpp_login_refused")
+    ]
+
+
+async def test_a_refused_login_raises_a_repair_until_a_login_binds(
+    hass: HomeAssistant,
+    plasgate_entry: MockConfigEntry,
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    await set_up_over_smpp(hass, plasgate_entry, plasgate_smpp_simulator, password="wrong")
+    await wait_until(lambda: link_state(hass, plasgate_entry) == "refused")
+    [issue] = smpp_login_issues(hass)
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_placeholders == {"account": plasgate_entry.title}
+
+    # The right password, saved in the options: the reload binds and the repair goes.
+    hass.config_entries.async_update_entry(
+        plasgate_entry, options={CONF_SMPP: smpp_options(plasgate_smpp_simulator)}
+    )
+    await hass.config_entries.async_reload(plasgate_entry.entry_id)
+    await wait_until(lambda: link_state(hass, plasgate_entry) == "bound")
+    assert smpp_login_issues(hass) == []
+    await wind_down(hass, plasgate_entry, plasgate_smpp_simulator)
+
+
+async def test_switching_smpp_off_withdraws_the_repair(
+    hass: HomeAssistant,
+    plasgate_entry: MockConfigEntry,
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    await set_up_over_smpp(hass, plasgate_entry, plasgate_smpp_simulator, password="wrong")
+    await wait_until(lambda: bool(smpp_login_issues(hass)))
+    off = smpp_options(plasgate_smpp_simulator, password="wrong", enabled=False)
+    hass.config_entries.async_update_entry(plasgate_entry, options={CONF_SMPP: off})
+    await hass.config_entries.async_reload(plasgate_entry.entry_id)
+    await hass.async_block_till_done()
+    assert smpp_login_issues(hass) == []
     await wind_down(hass, plasgate_entry, plasgate_smpp_simulator)
 
 

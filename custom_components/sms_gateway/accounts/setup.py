@@ -28,6 +28,7 @@ from .devices import account_device_info
 from .runtime import AccountConfigEntry, AccountData
 from .sender import CloudSendTracker
 from .smpp_link import SMPP_MODEL, SmppAccount, memory_store, smpp_options, smpp_settings
+from .smpp_login_issue import async_delete_smpp_login_issue
 from .smpp_sender import SmppSubmitter
 
 
@@ -89,6 +90,7 @@ def _smpp_account(hass: HomeAssistant, entry: AccountConfigEntry) -> SmppAccount
     """Build the account's SMPP link where its options choose SMPP; raise for bad settings."""
     options = smpp_options(entry.options)
     if options is None:
+        async_delete_smpp_login_issue(hass, entry.entry_id)  # SMPP switched off: nothing to log in
         return None
     try:
         return SmppAccount(hass, entry, smpp_settings(options))
@@ -107,6 +109,7 @@ async def async_remove_account(hass: HomeAssistant, entry: ConfigEntry[Any]) -> 
     await async_remove_cloudhook(hass, entry.data)
     async_delete_callback_issues(hass, entry.entry_id)
     async_delete_credit_issue(hass, entry.entry_id)
+    async_delete_smpp_login_issue(hass, entry.entry_id)
 
 
 ACCOUNT: Final = Wing(

@@ -39,6 +39,7 @@ from ..providers.plasgate.smpp import (
 from .devices import account_origin
 from .plasgate import report_status
 from .sender import CloudSendTracker
+from .smpp_login_issue import async_follow_smpp_login
 
 STORAGE_VERSION: Final = 1
 SAVE_DELAY: Final = 1.0
@@ -128,8 +129,9 @@ class SmppAccount:
 
     # --- what the link tells (LinkListener) ------------------------------------------------------
 
-    def state_changed(self, _state: LinkState, /) -> None:
-        """Tell the entities."""
+    def state_changed(self, state: LinkState, /) -> None:
+        """Tell the entities, and the repairs when the login is refused or binds again."""
+        async_follow_smpp_login(self._hass, self._entry, state)
         for listener in list(self._state_listeners):
             listener()
 
