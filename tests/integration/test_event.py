@@ -88,8 +88,12 @@ async def test_entity_follows_gateway_availability_and_ignores_port_data(
     def this_entity(data: Any) -> bool:
         return bool(data["entity_id"] == entity_id)
 
+    @callback
+    def heard(event: Event) -> None:  # in the loop, at once: a plain listener is not
+        writes.append(event)
+
     for event_type in ("state_changed", "state_reported"):
-        hass.bus.async_listen(event_type, writes.append, event_filter=this_entity)
+        hass.bus.async_listen(event_type, heard, event_filter=this_entity)
 
     async def poll() -> None:
         await init_integration.runtime_data.ports.async_refresh()

@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
@@ -79,8 +79,7 @@ async def test_received_sms_reports_and_ussd_are_readable_in_the_logbook(
     assert await async_setup_component(hass, "logbook", {})
     await push_to_home_assistant(dinstar_simulator, hass_client_no_auth)
     await sim_control(dinstar_simulator, "ussd-replies", {"port": 2, "text": "Solde: 5,00 DH"})
-    fired: list[str] = []
-    hass.bus.async_listen(f"{DOMAIN}_sms_received", lambda event: fired.append(event.event_type))
+    fired = async_capture_events(hass, f"{DOMAIN}_sms_received")
 
     await sim_control(
         dinstar_simulator, "incoming", {"port": 1, "sender": "+40712345678", "text": LONG_TEXT}
@@ -90,9 +89,8 @@ async def test_received_sms_reports_and_ussd_are_readable_in_the_logbook(
     answer = await send_sms(hass, init_integration, recipients=[NUMBER], message="Hi", ports=[3])
     assert answer is not None
     message_id = answer["recipients"][0]["user_id"]
-    reports: list[str] = []
-    hass.bus.async_listen(f"{DOMAIN}_delivery_report", lambda e: reports.append(e.data["status"]))
-    await until(lambda: "delivered" in reports)
+    reports = async_capture_events(hass, f"{DOMAIN}_delivery_report")
+    await until(lambda: "delivered" in [report.data["status"] for report in reports])
     await hass.async_block_till_done()
 
     lines = await logbook_lines(hass, hass_ws_client)

@@ -156,16 +156,18 @@ async def test_a_redelivery_after_a_restart_fires_nothing(
 async def test_the_sensor_follows_a_dropped_bind(
     hass: HomeAssistant, smpp_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
 ) -> None:
-    shown: list[str | None] = []
-    hass.bus.async_listen(
-        "state_changed",
-        lambda event: shown.append(event.data["new_state"].state)
-        if event.data["entity_id"].endswith("smpp_link")
-        else None,
-    )
+    changes = async_capture_events(hass, "state_changed")  # in order (a plain listener is not)
+
+    def shown() -> list[str]:
+        return [
+            event.data["new_state"].state
+            for event in changes
+            if event.data["entity_id"].endswith("smpp_link")
+        ]
+
     await set_faults(plasgate_smpp_simulator, smpp_drop_binds=True)
-    await wait_until(lambda: shown[-1:] == ["bound"])
-    assert "disconnected" in shown
+    await wait_until(lambda: shown()[-1:] == ["bound"])
+    assert shown() == ["disconnected", "connecting", "bound"]
 
 
 async def test_a_refused_login_shows_and_a_send_says_nothing_went(

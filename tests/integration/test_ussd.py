@@ -329,8 +329,12 @@ async def test_reply_sensor_follows_gateway_availability_only(
     def is_reply_sensor(data: Mapping[str, Any]) -> bool:
         return bool(data["entity_id"] == entity_id)
 
+    @callback
+    def heard(event: Event[Any]) -> None:  # in the loop, at once: a plain listener is not
+        writes.append(event)
+
     for kind in (EVENT_STATE_CHANGED, EVENT_STATE_REPORTED):
-        hass.bus.async_listen(kind, writes.append, event_filter=is_reply_sensor)
+        hass.bus.async_listen(kind, heard, event_filter=is_reply_sensor)
 
     # A poll that changes another field of the port does not rewrite the reply.
     await sim_control(dinstar_simulator, "ports/0", {"signal": 5})
