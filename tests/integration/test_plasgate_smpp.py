@@ -170,23 +170,31 @@ async def test_the_sensor_follows_a_dropped_bind(
     assert shown() == ["disconnected", "connecting", "bound"]
 
 
-async def test_a_refused_login_shows_and_a_send_says_nothing_went(
+@pytest.fixture
+async def refused_account(
     hass: HomeAssistant,
     plasgate_entry: MockConfigEntry,
     plasgate_smpp_simulator: RunningPlasgate,
-) -> None:
+) -> AsyncIterator[MockConfigEntry]:
+    """The Plasgate account set up over SMPP with a password the server refuses."""
     await set_up_over_smpp(hass, plasgate_entry, plasgate_smpp_simulator, password="wrong")
     await wait_until(lambda: link_state(hass, plasgate_entry) == "refused")
-    runtime = plasgate_entry.runtime_data
+    yield plasgate_entry
+    await wind_down(hass, plasgate_entry, plasgate_smpp_simulator)
+
+
+async def test_a_refused_login_shows_and_a_send_says_nothing_went(
+    hass: HomeAssistant, refused_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
+) -> None:
+    runtime = refused_account.runtime_data
     assert runtime.smpp is not None
     # A send waits for a bind (30 s by default) before it says nothing went.
     runtime.smpp.link.settings = replace(runtime.smpp.link.settings, bind_wait=0.2)
     with pytest.raises(HomeAssistantError) as caught:
-        await send_sms(hass, plasgate_entry, [PLASGATE_DEFAULT_RECIPIENT], "Not now")
+        await send_sms(hass, refused_account, [PLASGATE_DEFAULT_RECIPIENT], "Not now")
     assert caught.value.translation_key == "cannot_connect"
     assert "not bound" in str(caught.value)
     assert plasgate_smpp_simulator.sim.smpp.snapshot()["submitted"] == []
-    await wind_down(hass, plasgate_entry, plasgate_smpp_simulator)
 
 
 def smpp_login_issues(hass: HomeAssistant) -> list[ir.IssueEntry]:
@@ -199,39 +207,30 @@ def smpp_login_issues(hass: HomeAssistant) -> list[ir.IssueEntry]:
 
 
 async def test_a_refused_login_raises_a_repair_until_a_login_binds(
-    hass: HomeAssistant,
-    plasgate_entry: MockConfigEntry,
-    plasgate_smpp_simulator: RunningPlasgate,
+    hass: HomeAssistant, refused_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
 ) -> None:
-    await set_up_over_smpp(hass, plasgate_entry, plasgate_smpp_simulator, password="wrong")
-    await wait_until(lambda: link_state(hass, plasgate_entry) == "refused")
     [issue] = smpp_login_issues(hass)
     assert issue.severity is ir.IssueSeverity.ERROR
-    assert issue.translation_placeholders == {"account": plasgate_entry.title}
+    assert issue.translation_placeholders == {"account": refused_account.title}
 
     # The right password, saved in the options: the reload binds and the repair goes.
     hass.config_entries.async_update_entry(
-        plasgate_entry, options={CONF_SMPP: smpp_options(plasgate_smpp_simulator)}
+        refused_account, options={CONF_SMPP: smpp_options(plasgate_smpp_simulator)}
     )
-    await hass.config_entries.async_reload(plasgate_entry.entry_id)
-    await wait_until(lambda: link_state(hass, plasgate_entry) == "bound")
+    await hass.config_entries.async_reload(refused_account.entry_id)
+    await wait_until(lambda: link_state(hass, refused_account) == "bound")
     assert smpp_login_issues(hass) == []
-    await wind_down(hass, plasgate_entry, plasgate_smpp_simulator)
 
 
 async def test_switching_smpp_off_withdraws_the_repair(
-    hass: HomeAssistant,
-    plasgate_entry: MockConfigEntry,
-    plasgate_smpp_simulator: RunningPlasgate,
+    hass: HomeAssistant, refused_account: MockConfigEntry, plasgate_smpp_simulator: RunningPlasgate
 ) -> None:
-    await set_up_over_smpp(hass, plasgate_entry, plasgate_smpp_simulator, password="wrong")
-    await wait_until(lambda: bool(smpp_login_issues(hass)))
+    assert smpp_login_issues(hass) != []
     off = smpp_options(plasgate_smpp_simulator, password="wrong", enabled=False)
-    hass.config_entries.async_update_entry(plasgate_entry, options={CONF_SMPP: off})
-    await hass.config_entries.async_reload(plasgate_entry.entry_id)
+    hass.config_entries.async_update_entry(refused_account, options={CONF_SMPP: off})
+    await hass.config_entries.async_reload(refused_account.entry_id)
     await hass.async_block_till_done()
     assert smpp_login_issues(hass) == []
-    await wind_down(hass, plasgate_entry, plasgate_smpp_simulator)
 
 
 async def test_the_device_says_it_runs_over_smpp(
