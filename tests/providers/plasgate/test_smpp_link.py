@@ -172,6 +172,20 @@ async def test_check_login_binds_and_unbinds(plasgate_smpp_simulator: RunningPla
     assert counts.get("unbind") == 1
 
 
+async def test_an_sms_waiting_for_a_receiver_outlives_a_login_check(
+    plasgate_smpp_simulator: RunningPlasgate,
+) -> None:
+    """A server writes what it holds to the first bind: a check must leave it for the link."""
+    smpp = plasgate_smpp_simulator.sim.smpp
+    await smpp.deliver("85598765432", "1234", "Held for the account")
+    await check_login(fast_settings(plasgate_smpp_simulator))
+    assert [mo["state"] for mo in smpp.snapshot()["mo"]] != ["acked"]
+    async with running_link(fast_settings(plasgate_smpp_simulator)) as (link, heard):
+        await until(lambda: len(heard.received) == 1)
+        await until(lambda: [mo["state"] for mo in smpp.snapshot()["mo"]] == ["acked"])
+    assert [sms.text for sms in heard.received] == ["Held for the account"]
+
+
 async def test_a_refused_destination_fails_and_is_not_resent(
     plasgate_smpp_simulator: RunningPlasgate,
 ) -> None:

@@ -38,7 +38,14 @@ from ..limiter import SlidingWindowLimiter
 from .deliveries import IncomingPart, UnreadableDeliveryError, read_delivery
 from .memory import IncomingMemory, PendingSms
 from .segments import Segment, split_text
-from .session import Answer, Session, SessionClosedError, Timing
+from .session import (
+    Answer,
+    DeliverHandler,
+    Session,
+    SessionClosedError,
+    Timing,
+    answer_later,
+)
 from .wire import SLOW_DOWN, Command, FramingError, Status, status_name
 
 _LOGGER: Final = logging.getLogger(__name__)
@@ -159,7 +166,7 @@ class SmppLink:
         while not self._stop_asked.is_set():
             self._set_state(LinkState.CONNECTING)
             try:
-                session = await self.open()
+                session = await _bind(self.settings, self._on_deliver)
             except AuthError as err:
                 self.last_error = str(err)
                 self._set_state(LinkState.REFUSED)
@@ -211,46 +218,6 @@ class SmppLink:
         if self.memory.forget(owed):
             _LOGGER.debug("No redelivery came for %d answered SMS: none is owed", len(owed))
             self._listener.memory_changed()
-
-    async def open(self) -> Session:
-        """Connect and bind once (also to check a login); the caller serves or unbinds it."""
-        settings = self.settings
-        try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(
-                    settings.host,
-                    settings.port,
-                    ssl=settings.ssl_context,
-                    limit=2**17,
-                ),
-                settings.response_timeout,
-            )
-        except (OSError, TimeoutError) as err:
-            raise ProviderUnreachableError(
-                f"cannot connect to the SMPP server ({type(err).__name__})"
-            ) from err
-        session = Session(
-            reader,
-            writer,
-            window=settings.window,
-            timing=Timing(settings.response_timeout, settings.enquire_link_interval),
-            on_deliver=self._on_deliver,
-        )
-        try:
-            await session.bind(settings.system_id, settings.password)
-        except TimeoutError as err:
-            session.close("no answer to the bind")
-            raise ProviderTimeoutError("the SMPP server did not answer the bind") from err
-        except (OSError, asyncio.IncompleteReadError) as err:
-            session.close("the connection dropped during the bind")
-            raise ProviderConnectionError("the SMPP server dropped the bind") from err
-        except FramingError as err:
-            session.close("the bind was answered with something that is not a PDU")
-            raise ProviderConnectionError(f"the SMPP server answered the bind with {err}") from err
-        except BaseException:
-            session.close("the bind failed")
-            raise
-        return session
 
     async def _pause(self, seconds: float) -> None:
         """Wait before binding again; stop() ends the wait."""
@@ -407,25 +374,49 @@ def _submit_pdu(destination: str, sender: str, segment: Segment, *, delivery_rep
     return pdu
 
 
-class _Unheard:
-    """A listener for a bind that only checks a login: nothing it hears matters."""
-
-    def state_changed(self, state: LinkState, /) -> None:
-        """Nothing to show."""
-
-    def report(self, report: DeliveryReport, /) -> None:
-        """Drop it: a receipt during a login check is delivered again later."""
-
-    def incoming(self, sms: IncomingSms, /) -> None:
-        """Never told: no deliver_sm is answered during a check."""
-
-    def memory_changed(self) -> None:
-        """Nothing kept."""
+async def _bind(settings: SmppSettings, on_deliver: DeliverHandler) -> Session:
+    """Connect and bind once; the caller serves the session or unbinds it."""
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(
+                settings.host,
+                settings.port,
+                ssl=settings.ssl_context,
+                limit=2**17,
+            ),
+            settings.response_timeout,
+        )
+    except (OSError, TimeoutError) as err:
+        raise ProviderUnreachableError(
+            f"cannot connect to the SMPP server ({type(err).__name__})"
+        ) from err
+    session = Session(
+        reader,
+        writer,
+        window=settings.window,
+        timing=Timing(settings.response_timeout, settings.enquire_link_interval),
+        on_deliver=on_deliver,
+    )
+    try:
+        await session.bind(settings.system_id, settings.password)
+    except TimeoutError as err:
+        session.close("no answer to the bind")
+        raise ProviderTimeoutError("the SMPP server did not answer the bind") from err
+    except (OSError, asyncio.IncompleteReadError) as err:
+        session.close("the connection dropped during the bind")
+        raise ProviderConnectionError("the SMPP server dropped the bind") from err
+    except FramingError as err:
+        session.close("the bind was answered with something that is not a PDU")
+        raise ProviderConnectionError(f"the SMPP server answered the bind with {err}") from err
+    except BaseException:
+        session.close("the bind failed")
+        raise
+    return session
 
 
 async def check_login(settings: SmppSettings) -> None:
     """Bind once and unbind: raise AuthError for a refused login, ProviderError otherwise."""
-    await _unbind_unserved(await SmppLink(settings, _Unheard(), IncomingMemory()).open())
+    await _unbind_unserved(await _bind(settings, answer_later))
 
 
 async def _unbind_unserved(session: Session) -> None:

@@ -59,6 +59,11 @@ class Answer:
 type DeliverHandler = Callable[[bytes], Awaitable[Answer]]
 
 
+async def answer_later(_pdu: bytes) -> Answer:
+    """Take no deliver_sm: a temporary error, so the server keeps it for a later bind."""
+    return Answer(Status.TEMPORARY_APP_ERROR)
+
+
 @dataclass(frozen=True, slots=True)
 class Timing:
     """How long a session waits for the server, and how often it asks whether it is there."""
@@ -117,7 +122,12 @@ class Session:
             raise ProviderConnectionError(f"the bind failed ({status_name(header.status)})")
 
     async def unbind(self) -> None:
-        """Say goodbye: an unbind, its answer (bounded), then the connection closes."""
+        """Say goodbye: an unbind, its answer (bounded), then the connection closes.
+
+        A deliver_sm the server writes meanwhile gets a temporary error, not an OK: nothing
+        would keep it, and the server then keeps it for the next bind.
+        """
+        self._on_deliver = answer_later
         with contextlib.suppress(ProviderConnectionError, TimeoutError):
             await self.call(Unbind().pdu())
         self.close("unbound", abort=False)
